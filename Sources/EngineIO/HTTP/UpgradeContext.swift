@@ -1,0 +1,23 @@
+import NIOCore
+import NIOHTTP1
+
+/// What the WebSocket upgrader decided for the request it last saw on a connection,
+/// shared with the HTTP handler of the same connection (both run on its event loop).
+final class UpgradeContext {
+    enum Accepted {
+        /// A new session opened directly over WebSocket.
+        case handshake(sid: String, request: EngineRequest)
+        /// An existing polling session that wants to move to WebSocket.
+        case upgrade(EngineSocket)
+    }
+
+    enum Refusal {
+        case error(EngineRequestError)
+        case respond(HTTPResponseStatus, HTTPHeaders, String)
+    }
+
+    var accepted: Accepted?
+    /// Set when the upgrader refused: the request then reaches the HTTP handler, which
+    /// answers it with this instead of checking it a second time.
+    var refusal: Refusal?
+}

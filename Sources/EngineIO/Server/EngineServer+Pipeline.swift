@@ -1,0 +1,229 @@
+public import NIOCore
+import NIOHTTP1
+import NIOWebSocket
+public import NIOPosix
+import NIOConcurrencyHelpers
+
+extension EngineServer {
+    private enum HandlerName {
+        static let compressor = "engine.io.compressor"
+        static let headTimeout = "engine.io.head-timeout"
+        static let http = "engine.io.http"
+    }
+
+    /// Sets up `channel`'s pipeline for the engine: HTTP/1.1, the WebSocket upgrade, the
+    /// request-head timeout, compression and the engine's handler.
+    ///
+    /// Call it from your `childChannelInitializer` to attach the engine to your own
+    /// server (Node's `engine.attach`). With `passThrough`, requests for other paths go
+    /// on to the handlers you add after it; without, they get 404.
+    /// - Throws: when the pipeline cannot be changed (not on the channel's event loop).
+    public func configure(channel: any Channel, passThrough: Bool = false) throws {
+        channel.eventLoop.assertInEventLoop()
+        let upgradeContext = NIOLoopBoundBox(UpgradeContext(), eventLoop: channel.eventLoop)
+        let upgrader = EngineWebSocketUpgrader(
+            decide: { [self] channel, head in
+                self.shouldUpgrade(channel: channel, head: head, context: upgradeContext)
+            },
+            install: { [self] channel in
+                try self.upgradePipeline(channel: channel, context: upgradeContext)
+            }
+        )
+        let operations = channel.pipeline.syncOperations
+        try operations.configureHTTPServerPipeline(
+            withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in }),
+            withErrorHandling: true
+        )
+        if options.httpCompression != nil {
+            try operations.addHandler(HTTPCompression.makeCompressor(), name: HandlerName.compressor)
+        }
+        try operations.addHandler(RequestHeadTimeoutHandler(timeout: TimeAmount(options.requestHeaderTimeout)), name: HandlerName.headTimeout)
+        try operations.addHandler(
+            EngineHTTPHandler(server: self, passThrough: passThrough, upgradeContext: upgradeContext),
+            name: HandlerName.http
+        )
+    }
+
+    /// Binds a standalone server (Node's `engine.listen`) and returns the bound port.
+    /// - Parameters:
+    ///   - host: the address to listen on.
+    ///   - port: the port; 0 picks a free one.
+    ///   - group: the event loops to serve on.
+    /// - Returns: the port actually bound.
+    /// - Throws: when the address cannot be bound.
+    @discardableResult
+    public func listen(host: String = "127.0.0.1", port: Int, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> Int {
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 4096)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { [self] channel in
+                self.track(channel)
+                return channel.eventLoop.makeCompletedFuture {
+                    try self.configure(channel: channel, passThrough: false)
+                }
+            }
+        let channel = try await bootstrap.bind(host: host, port: port).get()
+        listeners.withLockedValue { $0.append(channel) }
+        return channel.localAddress?.port ?? port
+    }
+
+    private func track(_ channel: any Channel) {
+        let key = ObjectIdentifier(channel)
+        connections.withLockedValue { $0[key] = channel }
+        channel.closeFuture.whenComplete { [weak self] _ in
+            _ = self?.connections.withLockedValue { $0.removeValue(forKey: key) }
+        }
+    }
+
+    /// Closes every session (reason `server shutting down`), stops listening and closes
+    /// the connections this engine accepted (Node's `engine.close()`).
+    public func close() async {
+        let servers = listeners.withLockedValue { channels in
+            defer { channels.removeAll() }
+            return channels
+        }
+        for server in servers { try? await server.close() }
+        let open = sessions.withLockedValue { $0.values }
+        var closing: [EventLoopFuture<Void>] = []
+        for session in open {
+            closing.append(session.eventLoop.submit { session.finishClose(.serverShuttingDown, description: nil) })
+        }
+        for future in closing { try? await future.get() }
+        let accepted = connections.withLockedValue { $0.values }
+        for channel in accepted { try? await channel.close() }
+    }
+
+    // MARK: WebSocket upgrade
+
+    private func shouldUpgrade(channel: any Channel, head: HTTPRequestHead, context: NIOLoopBoundBox<UpgradeContext>) -> EventLoopFuture<HTTPHeaders?> {
+        let eventLoop = channel.eventLoop
+        context.value.accepted = nil
+        context.value.refusal = nil
+        guard matchesPath(head.uri) else { return eventLoop.makeSucceededFuture(nil) }
+        let request = EngineRequest(head: head, remoteAddress: channel.remoteAddress, localAddress: channel.localAddress)
+        guard request.query["transport"] == EngineTransportKind.websocket.rawValue else {
+            return eventLoop.makeSucceededFuture(nil)
+        }
+        let needsAsync = hasMiddlewares || (options.allowRequest != nil && request.query["sid"] == nil)
+        guard needsAsync else {
+            let decision = decideUpgrade(request, middlewareHeaders: [:], allowed: nil)
+            return eventLoop.makeSucceededFuture(apply(decision, to: context.value))
+        }
+        let promise = eventLoop.makePromise(of: UpgradeDecision.self)
+        promise.completeWithTask { [self] in
+            var headers = HTTPHeaders()
+            switch await self.runMiddlewares(request, headers: &headers) {
+            case .next: break
+            case .refuse(let error):
+                self.reportError(error, request: request)
+                return .refuse(.error(error))
+            case .respond(let status, let extra, let body): return .refuse(.respond(status, extra, body))
+            }
+            let refusal = request.query["sid"] == nil ? await self.checkAllowRequest(request) : nil
+            return self.decideUpgrade(request, middlewareHeaders: headers, allowed: refusal)
+        }
+        return promise.futureResult.map { decision in self.apply(decision, to: context.value) }
+    }
+
+    enum UpgradeDecision: Sendable {
+        case accept(UpgradeAcceptance, HTTPHeaders)
+        case refuse(UpgradeRefusal)
+    }
+
+    enum UpgradeAcceptance: @unchecked Sendable {
+        case handshake(sid: String, request: EngineRequest)
+        case upgrade(EngineSocket)
+    }
+
+    enum UpgradeRefusal: Sendable {
+        case error(EngineRequestError)
+        case respond(HTTPResponseStatus, HTTPHeaders, String)
+    }
+
+    private func decideUpgrade(_ request: EngineRequest, middlewareHeaders: HTTPHeaders, allowed refusal: EngineRequestError?) -> UpgradeDecision {
+        switch verify(request, upgrade: true) {
+        case .failure(let error):
+            reportError(error, request: request)
+            return .refuse(.error(error))
+        case .success(.handshake):
+            if let refusal {
+                reportError(refusal, request: request)
+                return .refuse(.error(refusal))
+            }
+            let sid = newSessionID(for: request)
+            var headers = middlewareHeaders
+            headers.add(contentsOf: responseHeaders(for: request, handshakeSid: sid))
+            return .accept(.handshake(sid: sid, request: request), headers)
+        case .success(.session(let session, _)):
+            var headers = middlewareHeaders
+            headers.add(contentsOf: responseHeaders(for: request, handshakeSid: nil))
+            return .accept(.upgrade(session), headers)
+        }
+    }
+
+    private func apply(_ decision: UpgradeDecision, to context: UpgradeContext) -> HTTPHeaders? {
+        switch decision {
+        case .accept(.handshake(let sid, let request), let headers):
+            context.accepted = .handshake(sid: sid, request: request)
+            return headers
+        case .accept(.upgrade(let session), let headers):
+            context.accepted = .upgrade(session)
+            return headers
+        case .refuse(.error(let error)):
+            context.refusal = .error(error)
+            return nil
+        case .refuse(.respond(let status, let headers, let body)):
+            context.refusal = .respond(status, headers, body)
+            return nil
+        }
+    }
+
+    private func upgradePipeline(channel: any Channel, context: NIOLoopBoundBox<UpgradeContext>) throws {
+        let operations = channel.pipeline.syncOperations
+        // The frame handlers take the place of the engine's HTTP handler, in front of
+        // anything an application added after the engine.
+        let httpHandler = try operations.context(name: HandlerName.http)
+        let connection = EngineWebSocketConnection(channel: channel)
+        try operations.addHandlers([
+            WebSocketFrameEncoder(),
+            ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: max(options.maxHttpBufferSize, 126))),
+            NIOWebSocketFrameAggregator(
+                minNonFinalFragmentSize: 0,
+                maxAccumulatedFrameCount: 4096,
+                maxAccumulatedFrameSize: options.maxHttpBufferSize
+            ),
+        ], position: .after(httpHandler.handler))
+        // The HTTP-level handlers have nothing more to do on this connection.
+        for name in [HandlerName.http, HandlerName.headTimeout, HandlerName.compressor] {
+            if let handlerContext = try? operations.context(name: name) {
+                _ = operations.removeHandler(context: handlerContext)
+            }
+        }
+        let aggregator = try operations.context(handlerType: NIOWebSocketFrameAggregator.self)
+        let accepted = context.value.accepted
+        context.value.accepted = nil
+        switch accepted {
+        case .handshake(let sid, let request):
+            let session = EngineSocket(
+                id: sid, request: request, eventLoop: channel.eventLoop,
+                transport: .websocket(connection), options: options, server: self
+            )
+            try operations.addHandler(EngineWebSocketHandler(connection: connection, session: session), position: .after(aggregator.handler))
+            openSession(session)
+        case .upgrade(let session):
+            try operations.addHandler(EngineWebSocketHandler(connection: connection, session: session), position: .after(aggregator.handler))
+            session.beginUpgrade(connection)
+        case nil:
+            channel.close(promise: nil)
+        }
+    }
+
+    func newSessionID(for request: EngineRequest) -> String {
+        var id = options.generateId(request)
+        // A custom generator might repeat itself; never let two sessions share an id.
+        while session(id) != nil { id = SessionID.random() }
+        return id
+    }
+}

@@ -1,0 +1,61 @@
+import EngineIO
+
+/// The command line of `sio-e2e-server`.
+struct E2EOptions {
+    var host = "127.0.0.1"
+    var port = 3000
+    var pingInterval = 300
+    var pingTimeout = 200
+    var maxPayload = 1_000_000
+    var headerTimeout = 10_000
+    var transports: [EngineTransportKind] = [.polling, .websocket]
+
+    static let usage = """
+        usage: sio-e2e-server [--host 127.0.0.1] [--port 3000] [--ping-interval 300] [--ping-timeout 200]
+                              [--max-payload 1000000] [--header-timeout 10000] [--transports polling,websocket]
+        Serves /engine.io/ as a plain Engine.IO v4 echo server (the official test suites' server).
+        Port 0 picks a free port; the bound address is printed as "listening on HOST:PORT".
+        """
+
+    /// Parses `arguments` (without the program name).
+    /// - Throws: ``E2EOptionsError`` with a readable message.
+    static func parse(_ arguments: [String]) throws -> E2EOptions {
+        var options = E2EOptions()
+        var remaining = arguments[...]
+        while let flag = remaining.popFirst() {
+            if flag == "--help" || flag == "-h" { throw E2EOptionsError(message: usage) }
+            guard let value = remaining.popFirst() else {
+                throw E2EOptionsError(message: "\(flag) needs a value\n\(usage)")
+            }
+            switch flag {
+            case "--host": options.host = value
+            case "--port": options.port = try integer(flag, value, in: 0...65535)
+            case "--ping-interval": options.pingInterval = try integer(flag, value, in: 1...86_400_000)
+            case "--ping-timeout": options.pingTimeout = try integer(flag, value, in: 1...86_400_000)
+            case "--max-payload": options.maxPayload = try integer(flag, value, in: 1...1_000_000_000)
+            case "--header-timeout": options.headerTimeout = try integer(flag, value, in: 1...86_400_000)
+            case "--transports":
+                options.transports = try value.split(separator: ",").map { name in
+                    guard let kind = EngineTransportKind(rawValue: String(name)) else {
+                        throw E2EOptionsError(message: "unknown transport \(name) (polling, websocket)")
+                    }
+                    return kind
+                }
+            default:
+                throw E2EOptionsError(message: "unknown option \(flag)\n\(usage)")
+            }
+        }
+        return options
+    }
+
+    private static func integer(_ flag: String, _ value: String, in range: ClosedRange<Int>) throws -> Int {
+        guard let number = Int(value), range.contains(number) else {
+            throw E2EOptionsError(message: "\(flag) takes a whole number in \(range.lowerBound)...\(range.upperBound), not \(value)")
+        }
+        return number
+    }
+}
+
+struct E2EOptionsError: Error {
+    let message: String
+}

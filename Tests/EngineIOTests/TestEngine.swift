@@ -1,0 +1,88 @@
+import EngineIO
+import NIOCore
+import NIOConcurrencyHelpers
+import Testing
+import Foundation
+
+/// Runs `body` against an engine listening on 127.0.0.1 on a free port, and closes the
+/// engine afterwards whatever happens.
+func withTestEngine<T>(
+    _ configure: (inout EngineOptions) -> Void = { _ in },
+    setUp: (EngineServer) -> Void = { _ in },
+    _ body: (EngineServer, Int) async throws -> T
+) async throws -> T {
+    var options = EngineOptions()
+    options.pingInterval = .seconds(25)
+    options.pingTimeout = .seconds(20)
+    configure(&options)
+    let engine = EngineServer(options: options)
+    setUp(engine)
+    let port = try await engine.listen(host: "127.0.0.1", port: 0)
+    do {
+        let result = try await body(engine, port)
+        await engine.close()
+        return result
+    } catch {
+        await engine.close()
+        throw error
+    }
+}
+
+/// Makes every session echo its messages.
+func echo(_ engine: EngineServer) {
+    engine.onConnection { socket in socket.onMessage { socket.send($0) } }
+}
+
+/// A value other threads set once and a test waits for, with a bound.
+final class Signal<Value: Sendable>: Sendable {
+    private let box = NIOLockedValueBox<Value?>(nil)
+
+    init() {}
+
+    /// Sets the value; later calls are ignored.
+    func set(_ value: Value) {
+        box.withLockedValue { if $0 == nil { $0 = value } }
+    }
+
+    var current: Value? { box.withLockedValue { $0 } }
+
+    /// The value, or `nil` when `timeout` passed first.
+    func wait(timeout: Duration = .seconds(5)) async -> Value? {
+        _ = await eventually(timeout: timeout) { current != nil }
+        return current
+    }
+}
+
+/// A list other threads append to.
+final class Recorder<Value: Sendable>: Sendable {
+    private let box = NIOLockedValueBox<[Value]>([])
+    init() {}
+    func append(_ value: Value) { box.withLockedValue { $0.append(value) } }
+    var values: [Value] { box.withLockedValue { $0 } }
+}
+
+/// Polls `condition` until it holds or `timeout` passes.
+func eventually(timeout: Duration = .seconds(5), _ condition: () -> Bool) async -> Bool {
+    let clock = ContinuousClock()
+    let deadline = clock.now + timeout
+    while clock.now < deadline {
+        if condition() { return true }
+        try? await Task.sleep(for: .milliseconds(10))
+    }
+    return condition()
+}
+
+/// The sid of an open packet body (`0{"sid":"…",…}`).
+func sessionID(fromOpenPacket text: String) -> String? {
+    guard let range = text.range(of: "\"sid\":\"") else { return nil }
+    let rest = text[range.upperBound...]
+    guard let end = rest.firstIndex(of: "\"") else { return nil }
+    return String(rest[..<end])
+}
+
+/// Opens a polling session and returns its sid.
+func openPollingSession(port: Int, path: String = "/engine.io/") async throws -> String {
+    let response = try await TestHTTPClient.request(port: port, path: "\(path)?EIO=4&transport=polling")
+    #expect(response.status == 200)
+    return try #require(sessionID(fromOpenPacket: response.text))
+}
