@@ -41,6 +41,8 @@ let package = Package(
             dependencies: [
                 "EngineIO",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -50,6 +52,7 @@ let package = Package(
             name: "sio-e2e-server",
             dependencies: [
                 "EngineIO",
+                "SocketIO",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -9,11 +9,17 @@ struct E2EOptions {
     var maxPayload = 1_000_000
     var headerTimeout = 10_000
     var transports: [EngineTransportKind] = [.polling, .websocket]
+    var connectTimeout = 1000
+    var recovery = false
 
     static let usage = """
         usage: sio-e2e-server [--host 127.0.0.1] [--port 3000] [--ping-interval 300] [--ping-timeout 200]
-                              [--max-payload 1000000] [--header-timeout 10000] [--transports polling,websocket]
-        Serves /engine.io/ as a plain Engine.IO v4 echo server (the official test suites' server).
+                              [--connect-timeout 1000] [--max-payload 1000000] [--header-timeout 10000]
+                              [--transports polling,websocket] [--recovery]
+        The server of the official protocol test suites, on one port:
+          /engine.io/  a plain Engine.IO v4 echo server;
+          /socket.io/  Socket.IO with namespaces / and /custom: emits "auth" on connection, and answers
+                       message, message-with-ack, join, leave and broadcast.
         Port 0 picks a free port; the bound address is printed as "listening on HOST:PORT".
         """
 
@@ -24,6 +30,10 @@ struct E2EOptions {
         var remaining = arguments[...]
         while let flag = remaining.popFirst() {
             if flag == "--help" || flag == "-h" { throw E2EOptionsError(message: usage) }
+            if flag == "--recovery" {
+                options.recovery = true
+                continue
+            }
             guard let value = remaining.popFirst() else {
                 throw E2EOptionsError(message: "\(flag) needs a value\n\(usage)")
             }
@@ -33,6 +43,7 @@ struct E2EOptions {
             case "--ping-interval": options.pingInterval = try integer(flag, value, in: 1...86_400_000)
             case "--ping-timeout": options.pingTimeout = try integer(flag, value, in: 1...86_400_000)
             case "--max-payload": options.maxPayload = try integer(flag, value, in: 1...1_000_000_000)
+            case "--connect-timeout": options.connectTimeout = try integer(flag, value, in: 1...86_400_000)
             case "--header-timeout": options.headerTimeout = try integer(flag, value, in: 1...86_400_000)
             case "--transports":
                 options.transports = try value.split(separator: ",").map { name in

@@ -1,7 +1,11 @@
 import EngineIO
 import Foundation
+import NIOCore
+import NIOPosix
+import SocketIO
 
-// The server the official protocol test suites expect: /engine.io/ echoes every message.
+// The server the official protocol test suites (and the benchmark) expect, on one port:
+// /engine.io/ echoes every message; /socket.io/ runs the test-suite handlers.
 
 let options: E2EOptions
 do {
@@ -11,29 +15,50 @@ do {
     exit(2)
 }
 
-var engineOptions = EngineOptions()
-engineOptions.path = "/engine.io/"
-engineOptions.pingInterval = .milliseconds(options.pingInterval)
-engineOptions.pingTimeout = .milliseconds(options.pingTimeout)
-engineOptions.maxHttpBufferSize = options.maxPayload
-engineOptions.requestHeaderTimeout = .milliseconds(options.headerTimeout)
-engineOptions.transports = options.transports
-engineOptions.cors = .allowAll
+func engineOptions(path: String) -> EngineOptions {
+    var engine = EngineOptions()
+    engine.path = path
+    engine.pingInterval = .milliseconds(options.pingInterval)
+    engine.pingTimeout = .milliseconds(options.pingTimeout)
+    engine.maxHttpBufferSize = options.maxPayload
+    engine.requestHeaderTimeout = .milliseconds(options.headerTimeout)
+    engine.transports = options.transports
+    engine.cors = .allowAll
+    return engine
+}
 
-let engine = EngineServer(options: engineOptions)
-engine.onConnection { socket in
+let echoEngine = EngineServer(options: engineOptions(path: "/engine.io/"))
+echoEngine.onConnection { socket in
     socket.onMessage { message in socket.send(message) }
 }
 
-let port: Int
+var socketOptions = SocketIOServerOptions()
+socketOptions.engine = engineOptions(path: "/socket.io/")
+socketOptions.connectTimeout = .milliseconds(options.connectTimeout)
+if options.recovery { socketOptions.connectionStateRecovery = ConnectionStateRecoveryOptions() }
+let io = SocketIOServer(options: socketOptions)
+TestSuiteHandlers.install(on: io.of("/"))
+TestSuiteHandlers.install(on: io.of("/custom"))
+
+let listener: any Channel
 do {
-    port = try await engine.listen(host: options.host, port: options.port)
+    listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        .serverChannelOption(.backlog, value: 4096)
+        .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+        .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+        .childChannelInitializer { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try EngineServer.configure(channel: channel, engines: [io.engine, echoEngine])
+            }
+        }
+        .bind(host: options.host, port: options.port).get()
 } catch {
     FileHandle.standardError.write(Data("cannot listen on \(options.host):\(options.port): \(error)\n".utf8))
     exit(1)
 }
-// One line, written straight to the file descriptor so a test harness reading the pipe
-// sees it at once (stdio would buffer it).
+let port = listener.localAddress?.port ?? options.port
+// One line, written straight to the file descriptor so a harness reading the pipe sees it
+// at once (stdio would buffer it).
 FileHandle.standardOutput.write(Data("listening on \(options.host):\(port)\n".utf8))
 
 // Stop cleanly on SIGINT/SIGTERM so every session ends with "server shutting down".
@@ -47,5 +72,7 @@ let stopped = AsyncStream<Void> { continuation in
     }
 }
 for await _ in stopped { break }
-await engine.close()
+try? await listener.close().get()
+await io.close()
+await echoEngine.close()
 exit(0)

@@ -16,6 +16,8 @@ final class UpgradeContext {
         case respond(HTTPResponseStatus, HTTPHeaders, String)
     }
 
+    /// The engine whose path the upgrade request is for.
+    var engine: EngineServer?
     var accepted: Accepted?
     /// Set when the upgrader refused: the request then reaches the HTTP handler, which
     /// answers it with this instead of checking it a second time.

@@ -8,7 +8,7 @@ extension EngineServer {
     private enum HandlerName {
         static let compressor = "engine.io.compressor"
         static let headTimeout = "engine.io.head-timeout"
-        static let http = "engine.io.http"
+        static func http(_ index: Int) -> String { "engine.io.http.\(index)" }
     }
 
     /// Sets up `channel`'s pipeline for the engine: HTTP/1.1, the WebSocket upgrade, the
@@ -19,14 +19,33 @@ extension EngineServer {
     /// on to the handlers you add after it; without, they get 404.
     /// - Throws: when the pipeline cannot be changed (not on the channel's event loop).
     public func configure(channel: any Channel, passThrough: Bool = false) throws {
+        try Self.configure(channel: channel, engines: [self], passThrough: passThrough)
+    }
+
+    /// Sets up `channel` for several engines on one port, each on its own path (say
+    /// `/socket.io/` and `/engine.io/`): one HTTP codec, one WebSocket upgrader that
+    /// picks the engine by path, then each engine's handler in order.
+    /// - Throws: when the pipeline cannot be changed (not on the channel's event loop).
+    public static func configure(channel: any Channel, engines: [EngineServer], passThrough: Bool = false) throws {
         channel.eventLoop.assertInEventLoop()
+        precondition(!engines.isEmpty, "configure needs at least one engine")
         let upgradeContext = NIOLoopBoundBox(UpgradeContext(), eventLoop: channel.eventLoop)
+        let handlerNames = engines.indices.map(HandlerName.http)
         let upgrader = EngineWebSocketUpgrader(
-            decide: { [self] channel, head in
-                self.shouldUpgrade(channel: channel, head: head, context: upgradeContext)
+            decide: { channel, head in
+                upgradeContext.value.engine = nil
+                guard let engine = engines.first(where: { $0.matchesPath(head.uri) }) else {
+                    return channel.eventLoop.makeSucceededFuture(nil)
+                }
+                upgradeContext.value.engine = engine
+                return engine.shouldUpgrade(channel: channel, head: head, context: upgradeContext)
             },
-            install: { [self] channel in
-                try self.upgradePipeline(channel: channel, context: upgradeContext)
+            install: { channel in
+                guard let engine = upgradeContext.value.engine else {
+                    channel.close(promise: nil)
+                    return
+                }
+                try engine.upgradePipeline(channel: channel, context: upgradeContext, httpHandlerNames: handlerNames)
             }
         )
         let operations = channel.pipeline.syncOperations
@@ -34,14 +53,18 @@ extension EngineServer {
             withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in }),
             withErrorHandling: true
         )
-        if options.httpCompression != nil {
+        if engines.contains(where: { $0.options.httpCompression != nil }) {
             try operations.addHandler(HTTPCompression.makeCompressor(), name: HandlerName.compressor)
         }
-        try operations.addHandler(RequestHeadTimeoutHandler(timeout: TimeAmount(options.requestHeaderTimeout)), name: HandlerName.headTimeout)
-        try operations.addHandler(
-            EngineHTTPHandler(server: self, passThrough: passThrough, upgradeContext: upgradeContext),
-            name: HandlerName.http
-        )
+        let headTimeout = engines.map(\.options.requestHeaderTimeout).min()!
+        try operations.addHandler(RequestHeadTimeoutHandler(timeout: TimeAmount(headTimeout)), name: HandlerName.headTimeout)
+        for (index, engine) in engines.enumerated() {
+            let isLast = index == engines.count - 1
+            try operations.addHandler(
+                EngineHTTPHandler(server: engine, passThrough: passThrough || !isLast, upgradeContext: upgradeContext),
+                name: HandlerName.http(index)
+            )
+        }
     }
 
     /// Binds a standalone server (Node's `engine.listen`) and returns the bound port.
@@ -97,7 +120,7 @@ extension EngineServer {
 
     // MARK: WebSocket upgrade
 
-    private func shouldUpgrade(channel: any Channel, head: HTTPRequestHead, context: NIOLoopBoundBox<UpgradeContext>) -> EventLoopFuture<HTTPHeaders?> {
+    func shouldUpgrade(channel: any Channel, head: HTTPRequestHead, context: NIOLoopBoundBox<UpgradeContext>) -> EventLoopFuture<HTTPHeaders?> {
         let eventLoop = channel.eventLoop
         context.value.accepted = nil
         context.value.refusal = nil
@@ -180,11 +203,11 @@ extension EngineServer {
         }
     }
 
-    private func upgradePipeline(channel: any Channel, context: NIOLoopBoundBox<UpgradeContext>) throws {
+    func upgradePipeline(channel: any Channel, context: NIOLoopBoundBox<UpgradeContext>, httpHandlerNames: [String]) throws {
         let operations = channel.pipeline.syncOperations
         // The frame handlers take the place of the engine's HTTP handler, in front of
         // anything an application added after the engine.
-        let httpHandler = try operations.context(name: HandlerName.http)
+        let httpHandler = try operations.context(name: httpHandlerNames[0])
         let connection = EngineWebSocketConnection(channel: channel)
         try operations.addHandlers([
             WebSocketFrameEncoder(),
@@ -196,7 +219,7 @@ extension EngineServer {
             ),
         ], position: .after(httpHandler.handler))
         // The HTTP-level handlers have nothing more to do on this connection.
-        for name in [HandlerName.http, HandlerName.headTimeout, HandlerName.compressor] {
+        for name in httpHandlerNames + [HandlerName.headTimeout, HandlerName.compressor] {
             if let handlerContext = try? operations.context(name: name) {
                 _ = operations.removeHandler(context: handlerContext)
             }

@@ -78,6 +78,17 @@ public final class EngineSocket: @unchecked Sendable {
     /// Whether the session was upgraded from polling to WebSocket.
     public var upgraded: Bool { observable.withLockedValue { $0.upgraded } }
 
+    /// Whether a packet sent now would leave at once rather than wait in a buffer (Node's
+    /// `transport.writable`, which volatile emits check). Call it on `eventLoop`.
+    public var isWritable: Bool {
+        eventLoop.assertInEventLoop()
+        guard readyState == .open else { return false }
+        switch transport {
+        case .websocket(let connection): return writeBuffer.isEmpty && connection.channel.isWritable
+        case .polling(let pendingGet): return pendingGet != nil
+        }
+    }
+
     // MARK: Sending
 
     /// Sends a message to the client (Node's `socket.send`). Callable from any thread.

@@ -1,0 +1,221 @@
+public import EngineIO
+import NIOConcurrencyHelpers
+public import NIOCore
+public import NIOPosix
+
+/// A Socket.IO server (Node's `Server`): namespaces, sockets, rooms and broadcasts on an
+/// Engine.IO server.
+public final class SocketIOServer: Sendable {
+    /// The options the server was created with.
+    public let options: SocketIOServerOptions
+    /// The Engine.IO server underneath (Node's `server.engine`).
+    public let engine: EngineServer
+
+    struct State {
+        var namespaces: [String: Namespace] = [:]
+        var parents: [ParentNamespace] = []
+        var newNamespace: [@Sendable (Namespace) -> Void] = []
+        var closed = false
+    }
+    let state = NIOLockedValueBox(State())
+
+    /// Creates a server with its own engine.
+    public init(options: SocketIOServerOptions = SocketIOServerOptions()) {
+        self.options = options
+        self.engine = EngineServer(options: options.engine)
+        bind(engine)
+        _ = of("/")
+    }
+
+    /// Creates a server on an engine you made (Node's `server.bind(engine)`).
+    public init(engine: EngineServer, options: SocketIOServerOptions = SocketIOServerOptions()) {
+        self.options = options
+        self.engine = engine
+        bind(engine)
+        _ = of("/")
+    }
+
+    /// Serves the connections of `engine` too (Node's `server.bind`).
+    public func bind(_ engine: EngineServer) {
+        engine.onConnection { [unowned self] conn in self.onconnection(conn) }
+    }
+
+    /// Takes over an engine connection (Node's `server.onconnection`).
+    public func onconnection(_ conn: EngineSocket) {
+        let client = Client(server: self, conn: conn)
+        conn.eventLoop.execute { client.start() }
+    }
+
+    /// The engine's path (Node's `server.path()`).
+    public var path: String { options.engine.path }
+
+    // MARK: Listening
+
+    /// Listens on `host:port` (Node's `server.listen(port)`), returning the bound port.
+    /// - Throws: when the address cannot be bound.
+    @discardableResult
+    public func listen(host: String = "127.0.0.1", port: Int, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> Int {
+        try await engine.listen(host: host, port: port, group: group)
+    }
+
+    /// Attaches to your own NIO server: call from `childChannelInitializer` (Node's
+    /// `server.attach`); with `passThrough`, other paths reach your handlers.
+    /// - Throws: when the pipeline cannot be changed.
+    public func attach(channel: any Channel, passThrough: Bool = true) throws {
+        try engine.configure(channel: channel, passThrough: passThrough)
+    }
+
+    /// Disconnects every socket with `server shutting down`, then closes the engine and
+    /// frees the port (Node's `server.close`).
+    public func close() async {
+        let namespaces = state.withLockedValue { state in
+            state.closed = true
+            return Array(state.namespaces.values)
+        }
+        var closing: [EventLoopFuture<Void>] = []
+        for namespace in namespaces {
+            for socket in namespace.connectedSockets.values {
+                closing.append(socket.eventLoop.submit { socket.onClose(.serverShuttingDown, description: nil) })
+            }
+        }
+        for future in closing { try? await future.get() }
+        for namespace in namespaces { await namespace.adapter.close() }
+        await engine.close()
+    }
+
+    // MARK: Namespaces
+
+    /// The namespace `name`, created on first use (Node's `server.of(name)`).
+    public func of(_ name: String) -> Namespace {
+        let name = name.hasPrefix("/") ? name : "/" + name
+        var created: Namespace?
+        let namespace = state.withLockedValue { state -> Namespace in
+            if let existing = state.namespaces[name] { return existing }
+            let namespace = Namespace(name: name, server: self)
+            state.namespaces[name] = namespace
+            created = namespace
+            return namespace
+        }
+        if let created { announce(created) }
+        return namespace
+    }
+
+    /// A dynamic namespace for every name `matcher` accepts (Node's `server.of(fn)`).
+    public func of(matching matcher: @escaping ParentNamespace.Matcher) -> ParentNamespace {
+        let parent = ParentNamespace(server: self, matcher: matcher)
+        state.withLockedValue { $0.parents.append(parent) }
+        return parent
+    }
+
+    /// A dynamic namespace for every name the regular expression matches whole
+    /// (Node's `server.of(/regex/)`).
+    public func of(pattern: String) -> ParentNamespace {
+        of(matching: { name, _ in
+            guard let regex = try? Regex(pattern) else { return false }
+            return (try? regex.wholeMatch(in: name)) != nil
+        })
+    }
+
+    /// The namespaces that exist now, by name.
+    public var namespaces: [String: Namespace] { state.withLockedValue { $0.namespaces } }
+
+    /// Adds a listener for namespaces created from now on (Node's `new_namespace`).
+    public func onNewNamespace(_ listener: @escaping @Sendable (Namespace) -> Void) {
+        state.withLockedValue { $0.newNamespace.append(listener) }
+    }
+
+    func namespace(named name: String) -> Namespace? {
+        state.withLockedValue { $0.namespaces[name] }
+    }
+
+    /// Asks the dynamic namespaces, in order, whether one takes `name`; creates the child.
+    func dynamicNamespace(named name: String, auth: JSONObject) async -> Namespace? {
+        let parents = state.withLockedValue { $0.parents }
+        for parent in parents where await parent.matcher(name, auth) {
+            var created: Namespace?
+            let namespace = state.withLockedValue { state -> Namespace in
+                // Another connection may have created it meanwhile.
+                if let existing = state.namespaces[name] { return existing }
+                let child = parent.createChild(name)
+                state.namespaces[name] = child
+                created = child
+                return child
+            }
+            if let created { announce(created) }
+            return namespace
+        }
+        return nil
+    }
+
+    func removeNamespace(_ namespace: Namespace) {
+        state.withLockedValue { state in
+            if state.namespaces[namespace.name] === namespace { state.namespaces[namespace.name] = nil }
+        }
+    }
+
+    private func announce(_ namespace: Namespace) {
+        let listeners = state.withLockedValue { $0.newNamespace }
+        for listener in listeners { listener(namespace) }
+    }
+
+    // MARK: The main namespace's API (Node's server-level shortcuts)
+
+    /// The main namespace `/` (Node's `server.sockets`).
+    public var sockets: Namespace { of("/") }
+
+    /// Adds a connection listener on `/` (Node's `io.on("connection")`).
+    public func onConnection(_ listener: @escaping @Sendable (Socket) -> Void) { sockets.onConnection(listener) }
+    /// Adds a middleware on `/` (Node's `io.use`).
+    public func use(_ middleware: @escaping Namespace.Middleware) { sockets.use(middleware) }
+    /// Sockets of `/` in `room`.
+    public func to(_ room: String) -> BroadcastOperator { sockets.to(room) }
+    /// Sockets of `/` in these rooms.
+    public func to(_ rooms: [String]) -> BroadcastOperator { sockets.to(rooms) }
+    /// Synonym of `to`.
+    public func `in`(_ room: String) -> BroadcastOperator { sockets.to(room) }
+    /// Synonym of `to`.
+    public func `in`(_ rooms: [String]) -> BroadcastOperator { sockets.to(rooms) }
+    /// Sockets of `/` except those in `room`.
+    public func except(_ room: String) -> BroadcastOperator { sockets.except(room) }
+    /// Sockets of `/` except those in these rooms.
+    public func except(_ rooms: [String]) -> BroadcastOperator { sockets.except(rooms) }
+    /// Only this server's sockets of `/`.
+    public var local: BroadcastOperator { sockets.local }
+    /// Volatile broadcast on `/`.
+    public var volatile: BroadcastOperator { sockets.volatile }
+    /// Broadcast on `/` with the compress flag.
+    public func compress(_ compress: Bool) -> BroadcastOperator { sockets.compress(compress) }
+    /// Broadcast on `/` with an acknowledgement timeout.
+    public func timeout(_ duration: Duration) -> BroadcastOperator { sockets.timeout(duration) }
+    /// Emits to every socket of `/`.
+    /// - Throws: ``SocketIOError`` for a reserved event name.
+    public func emit(_ event: String, _ arguments: JSONValue...) throws { try sockets.emit(event, arguments) }
+    /// Emits to every socket of `/` and waits for their replies.
+    /// - Throws: ``BroadcastAckTimeout`` when a timeout was set and passed.
+    public func emitWithAck(_ event: String, _ arguments: JSONValue...) async throws -> [[JSONValue]] {
+        try await sockets.everyone.emitWithAck(event, arguments)
+    }
+    /// Sends a `message` event to every socket of `/`.
+    public func send(_ arguments: JSONValue...) { try? sockets.everyone.emit("message", arguments) }
+    /// Every socket of `/` with its details.
+    /// - Throws: when a cluster adapter cannot gather the answers.
+    public func fetchSockets() async throws -> [RemoteSocket] { try await sockets.fetchSockets() }
+    /// Makes every socket of `/` join rooms.
+    public func socketsJoin(_ rooms: String...) { sockets.everyone.socketsJoin(rooms) }
+    /// Makes every socket of `/` leave rooms.
+    public func socketsLeave(_ rooms: String...) { sockets.everyone.socketsLeave(rooms) }
+    /// Disconnects every socket of `/`.
+    public func disconnectSockets(close: Bool = false) { sockets.disconnectSockets(close: close) }
+    /// Emits to the other servers of the cluster.
+    /// - Throws: ``SocketIOError`` for a reserved event name.
+    public func serverSideEmit(_ event: String, _ arguments: JSONValue...) throws {
+        try SocketEmitter.checkName(event)
+        sockets.adapter.serverSideEmit([.string(event)] + arguments)
+    }
+    /// Emits to the other servers and waits for one reply per server.
+    /// - Throws: on a reserved name, or when not every server answered in time.
+    public func serverSideEmitWithAck(_ event: String, _ arguments: JSONValue..., timeout: Duration? = nil) async throws -> [[JSONValue]] {
+        try SocketEmitter.checkName(event)
+        return try await sockets.adapter.serverSideEmitWithAck([.string(event)] + arguments, timeout: timeout)
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import NIOHTTP1
+
+/// The details of a socket's connection (Node's `socket.handshake`).
+public struct Handshake: Sendable, Hashable {
+    /// The request headers, names in lower case, repeated values joined with `, `.
+    public var headers: [String: String]
+    /// The creation date, as JavaScript's `Date.toString()` would print it.
+    public var time: String
+    /// The client's IP address.
+    public var address: String
+    /// Whether the request was cross-domain (it had an `Origin` header).
+    public var xdomain: Bool
+    /// Whether the connection was over TLS.
+    public var secure: Bool
+    /// The creation date in milliseconds since 1970.
+    public var issued: Int64
+    /// The request URL of the first request.
+    public var url: String
+    /// The query parameters of the first request.
+    public var query: [String: String]
+    /// The `auth` object of the CONNECT packet.
+    public var auth: JSONObject
+
+    /// Creates a handshake from its parts.
+    public init(headers: [String: String], time: String, address: String, xdomain: Bool, secure: Bool,
+                issued: Int64, url: String, query: [String: String], auth: JSONObject) {
+        self.headers = headers
+        self.time = time
+        self.address = address
+        self.xdomain = xdomain
+        self.secure = secure
+        self.issued = issued
+        self.url = url
+        self.query = query
+        self.auth = auth
+    }
+
+    init(request: EngineRequest, auth: JSONObject, now: Date = Date()) {
+        var headers: [String: String] = [:]
+        for (name, value) in request.headers {
+            let key = name.lowercased()
+            headers[key] = headers[key].map { "\($0), \(value)" } ?? value
+        }
+        self.init(
+            headers: headers,
+            time: Self.javaScriptDateString(now),
+            address: request.remoteIP ?? "",
+            xdomain: request.headers.first(name: "origin") != nil,
+            secure: false,
+            issued: Int64((now.timeIntervalSince1970 * 1000).rounded(.down)),
+            url: request.uri,
+            query: request.query,
+            auth: auth
+        )
+    }
+
+    /// The handshake as JSON, in the shape Node serializes it (used by `fetchSockets`
+    /// across a cluster and by monitors).
+    public var json: JSONValue {
+        var headerObject = JSONObject()
+        for (name, value) in headers.sorted(by: { $0.key < $1.key }) { headerObject[name] = .string(value) }
+        var queryObject = JSONObject()
+        for (name, value) in query.sorted(by: { $0.key < $1.key }) { queryObject[name] = .string(value) }
+        let object: JSONObject = [
+            "headers": .object(headerObject), "time": .string(time), "address": .string(address),
+            "xdomain": .bool(xdomain), "secure": .bool(secure), "issued": .int(issued),
+            "url": .string(url), "query": .object(queryObject), "auth": .object(auth),
+        ]
+        return .object(object)
+    }
+
+    /// Reads a handshake back from ``json``; missing fields get empty values.
+    public init(json: JSONValue) {
+        func strings(_ value: JSONValue?) -> [String: String] {
+            var result: [String: String] = [:]
+            for (key, value) in value?.objectValue ?? JSONObject() { result[key] = value.stringValue ?? "\(value)" }
+            return result
+        }
+        self.init(
+            headers: strings(json["headers"]), time: json["time"]?.stringValue ?? "",
+            address: json["address"]?.stringValue ?? "", xdomain: json["xdomain"]?.boolValue ?? false,
+            secure: json["secure"]?.boolValue ?? false, issued: json["issued"]?.intValue ?? 0,
+            url: json["url"]?.stringValue ?? "", query: strings(json["query"]),
+            auth: json["auth"]?.objectValue ?? JSONObject()
+        )
+    }
+
+    private static func javaScriptDateString(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "EEE MMM dd yyyy HH:mm:ss 'GMT+0000 (Coordinated Universal Time)'"
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,160 @@
+import NIOConcurrencyHelpers
+import EngineIO
+import NIOCore
+
+/// What happens on the socket's event loop: connecting, incoming packets, deliveries,
+/// acknowledgements and closing.
+extension Socket {
+    /// The reasons after which a session is kept for connection state recovery.
+    static let recoverableReasons: Set<DisconnectReason> = [
+        .transportError, .transportClose, .forcedClose, .pingTimeout, .serverShuttingDown, .forcedServerClose,
+    ]
+
+    // MARK: Connecting
+
+    /// Joins the namespace: registers, joins its own room, answers the CONNECT, replays
+    /// what a restored session missed, then tells the `connection` listeners.
+    func onConnect(restored: RestoredSession?) {
+        eventLoop.assertInEventLoop()
+        shared.withLockedValue { $0.connected = true }
+        namespace.register(self)
+        client.register(self)
+        join(id)
+        if let restored { join(Array(restored.session.rooms)) }
+        var reply: JSONObject = ["sid": .string(id)]
+        if let pid { reply["pid"] = .string(pid) }
+        client.send(SocketIOPacket.connect(namespace: namespace.name, data: reply))
+        for missed in restored?.missedPackets ?? [] {
+            client.send(SocketIOPacket(type: .event, namespace: namespace.name, data: .array(missed)))
+        }
+        namespace.emitConnection(self)
+    }
+
+    // MARK: Incoming
+
+    func onPacket(_ packet: SocketIOPacket) {
+        eventLoop.assertInEventLoop()
+        guard connected else { return }
+        switch packet.type {
+        case .event, .binaryEvent:
+            onEvent(packet)
+        case .ack, .binaryAck:
+            onAckPacket(packet)
+        case .disconnect:
+            onClose(.clientNamespaceDisconnect, description: nil)
+        case .connect, .connectError:
+            break
+        }
+    }
+
+    private func onEvent(_ packet: SocketIOPacket) {
+        guard let event = packet.eventName else { return }
+        var arguments = Array(packet.arguments)
+        var ack: Ack?
+        if let ackID = packet.ackId {
+            let client = self.client
+            let name = namespace.name
+            ack = Ack { reply in
+                client.sendFromAnyThread(SocketIOPacket.ack(reply, ackId: ackID, namespace: name))
+            }
+        }
+        let listeners = self.listeners.withLockedValue { $0 }
+        for entry in listeners.any { entry.handler(event, arguments) }
+        do {
+            for entry in listeners.middlewares { try entry.handler(event, &arguments) }
+        } catch {
+            emitError(error)
+            return
+        }
+        guard let handlers = listeners.events[event] else { return }
+        if handlers.contains(where: \.once) {
+            let onceIDs = Set(handlers.filter(\.once).map(\.id))
+            self.listeners.withLockedValue { $0.events[event]?.removeAll { onceIDs.contains($0.id) } }
+        }
+        for entry in handlers { entry.handler(arguments, ack) }
+    }
+
+    private func onAckPacket(_ packet: SocketIOPacket) {
+        guard let ackID = packet.ackId, let pending = acks.removeValue(forKey: ackID) else { return }
+        pending.timer?.cancel()
+        pending.callback(.success(Array(packet.arguments)))
+    }
+
+    func emitError(_ error: any Error) {
+        let handlers = listeners.withLockedValue { $0.error }
+        for entry in handlers { entry.handler(error) }
+    }
+
+    // MARK: Outgoing
+
+    /// Writes pre-encoded packets of a broadcast (on the loop).
+    func deliver(_ enginePackets: [EnginePacket], packet: SocketIOPacket, volatile: Bool) {
+        guard connected else { return }
+        if volatile, !conn.isWritable { return }
+        notifyOutgoing(packet)
+        client.write(enginePackets)
+    }
+
+    /// Sends `packet` (an event, possibly with an ack id) to this client (on the loop).
+    func sendEvent(_ packet: SocketIOPacket, volatile: Bool) {
+        guard connected else { return }
+        if volatile, !conn.isWritable { return }
+        notifyOutgoing(packet)
+        client.send(packet)
+    }
+
+    func notifyOutgoing(_ packet: SocketIOPacket) {
+        let outgoing = listeners.withLockedValue { $0.anyOutgoing }
+        guard !outgoing.isEmpty, let event = packet.eventName else { return }
+        let arguments = Array(packet.arguments)
+        for entry in outgoing { entry.handler(event, arguments) }
+    }
+
+    /// Registers the callback of ack `id` (on the loop), with its timeout.
+    func registerAck(_ id: UInt64, timeout: Duration?, callback: @escaping @Sendable (Result<[JSONValue], SocketIOError>) -> Void) {
+        var timer: Scheduled<Void>?
+        if let timeout {
+            timer = eventLoop.scheduleTask(in: TimeAmount(timeout)) { [weak self] in
+                guard let pending = self?.acks.removeValue(forKey: id) else { return }
+                pending.callback(.failure(.ackTimeout))
+            }
+        }
+        acks[id] = PendingAck(callback: callback, timer: timer)
+    }
+
+    /// One target of a broadcast with acknowledgements (on the loop).
+    func emitExpectingAck(_ enginePackets: [EnginePacket], packet: SocketIOPacket, reply: @escaping @Sendable ([JSONValue]) -> Void) {
+        guard connected, let ackID = packet.ackId else { return }
+        registerAck(ackID, timeout: nil) { result in
+            if case .success(let arguments) = result { reply(arguments) }
+        }
+        notifyOutgoing(packet)
+        client.write(enginePackets)
+    }
+
+    // MARK: Closing
+
+    /// Leaves the namespace with `reason` (Node's `_onclose`). Idempotent.
+    func onClose(_ reason: DisconnectReason, description: String?) {
+        eventLoop.assertInEventLoop()
+        guard connected else { return }
+        let listeners = self.listeners.withLockedValue { $0 }
+        for entry in listeners.disconnecting { entry.handler(reason, description) }
+        if let pid, Self.recoverableReasons.contains(reason) {
+            let session = PersistedSession(sid: id, pid: pid, rooms: rooms, data: data)
+            let adapter = self.adapter
+            Task { await adapter.persistSession(session) }
+        }
+        adapter.delAll(id)
+        namespace.unregister(self)
+        client.unregister(self)
+        shared.withLockedValue { $0.connected = false }
+        let pending = acks
+        acks.removeAll()
+        for ack in pending.values {
+            ack.timer?.cancel()
+            ack.callback(.failure(.disconnected))
+        }
+        for entry in listeners.disconnect { entry.handler(reason, description) }
+    }
+}
