@@ -1,9 +1,11 @@
 import EngineIO
+import Foundation
 
 /// The command line of `sio-e2e-server`.
 struct E2EOptions {
     var host = "127.0.0.1"
-    var port = 3000
+    /// `$PORT` when set (the benchmark runner passes the port that way), else 3000.
+    var port = ProcessInfo.processInfo.environment["PORT"].flatMap(Int.init) ?? 3000
     var pingInterval = 300
     var pingTimeout = 200
     var maxPayload = 1_000_000

@@ -1,6 +1,7 @@
 @testable import EngineIO
 import NIOCore
 import Testing
+@testable import TestSupport
 import Foundation
 
 @Suite struct Base64Tests {

@@ -2,6 +2,7 @@ import EngineIO
 import Foundation
 import NIOCore
 import Testing
+@testable import TestSupport
 
 /// The open packet, over both transports, and the handshake errors with their codes.
 @Suite struct EngineHandshakeTests {

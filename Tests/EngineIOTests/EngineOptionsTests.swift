@@ -2,6 +2,7 @@ import EngineIO
 import NIOCore
 import NIOHTTP1
 import Testing
+@testable import TestSupport
 
 /// CORS, cookies, `allowRequest`, header hooks, middlewares and compression.
 @Suite struct EngineOptionsTests {

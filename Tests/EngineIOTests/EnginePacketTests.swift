@@ -1,6 +1,7 @@
 @testable import EngineIO
 import NIOCore
 import Testing
+@testable import TestSupport
 
 @Suite struct EnginePacketTests {
     @Test func decodesEveryTextPacketType() throws {

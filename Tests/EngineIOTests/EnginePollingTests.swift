@@ -1,6 +1,7 @@
 import EngineIO
 import NIOCore
 import Testing
+@testable import TestSupport
 
 /// Long-polling: payloads, the single pending GET, closes and limits, with the close
 /// reasons the server sees.

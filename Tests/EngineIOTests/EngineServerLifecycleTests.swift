@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import Testing
+@testable import TestSupport
 
 /// Attaching to an existing NIO server, closing, slow clients, and the session registry.
 @Suite struct EngineServerLifecycleTests {

@@ -1,6 +1,7 @@
 import EngineIO
 import NIOCore
 import Testing
+@testable import TestSupport
 
 /// Polling → WebSocket: probe, noop to the pending poll, upgrade, and what is refused after.
 @Suite struct EngineUpgradeTests {

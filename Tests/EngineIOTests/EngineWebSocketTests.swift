@@ -1,6 +1,7 @@
 import EngineIO
 import NIOCore
 import Testing
+@testable import TestSupport
 
 /// The WebSocket transport: frames, limits, closes and their reasons.
 @Suite struct EngineWebSocketTests {

@@ -1,5 +1,6 @@
 @testable import EngineIO
 import Testing
+@testable import TestSupport
 
 @Suite struct QueryStringTests {
     @Test func parsesAndPercentDecodes() {

@@ -2,6 +2,7 @@ import EngineIO
 import NIOCore
 import NIOConcurrencyHelpers
 import Testing
+@testable import TestSupport
 import Foundation
 
 /// Runs `body` against an engine listening on 127.0.0.1 on a free port, and closes the
@@ -31,45 +32,6 @@ func withTestEngine<T>(
 /// Makes every session echo its messages.
 func echo(_ engine: EngineServer) {
     engine.onConnection { socket in socket.onMessage { socket.send($0) } }
-}
-
-/// A value other threads set once and a test waits for, with a bound.
-final class Signal<Value: Sendable>: Sendable {
-    private let box = NIOLockedValueBox<Value?>(nil)
-
-    init() {}
-
-    /// Sets the value; later calls are ignored.
-    func set(_ value: Value) {
-        box.withLockedValue { if $0 == nil { $0 = value } }
-    }
-
-    var current: Value? { box.withLockedValue { $0 } }
-
-    /// The value, or `nil` when `timeout` passed first.
-    func wait(timeout: Duration = .seconds(5)) async -> Value? {
-        _ = await eventually(timeout: timeout) { current != nil }
-        return current
-    }
-}
-
-/// A list other threads append to.
-final class Recorder<Value: Sendable>: Sendable {
-    private let box = NIOLockedValueBox<[Value]>([])
-    init() {}
-    func append(_ value: Value) { box.withLockedValue { $0.append(value) } }
-    var values: [Value] { box.withLockedValue { $0 } }
-}
-
-/// Polls `condition` until it holds or `timeout` passes.
-func eventually(timeout: Duration = .seconds(5), _ condition: () -> Bool) async -> Bool {
-    let clock = ContinuousClock()
-    let deadline = clock.now + timeout
-    while clock.now < deadline {
-        if condition() { return true }
-        try? await Task.sleep(for: .milliseconds(10))
-    }
-    return condition()
 }
 
 /// The sid of an open packet body (`0{"sid":"…",…}`).

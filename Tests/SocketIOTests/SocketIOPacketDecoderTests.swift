@@ -1,6 +1,7 @@
 import NIOCore
 import SocketIO
 import Testing
+@testable import TestSupport
 
 @Suite("SocketIOPacketDecoder")
 struct SocketIOPacketDecoderTests {

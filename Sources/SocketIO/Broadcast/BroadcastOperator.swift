@@ -106,12 +106,15 @@ public struct BroadcastOperator: Sendable {
             let timer = loop.scheduleTask(in: TimeAmount(timeout)) { collector.timeOut() }
             collector.setTimer(timer)
         }
-        namespace.adapter.broadcastWithAck(
+        let adapter = namespace.adapter
+        adapter.broadcastWithAck(
             SocketIOPacket.event(event, arguments, namespace: namespace.name),
             options: options,
             clientCount: { collector.expect($0) },
             ack: { collector.receive($0) }
         )
+        // Complete only once every server reported its client count (one in memory).
+        Task { collector.setServerCount(await adapter.serverCount()) }
     }
 
     /// Emits an event and waits for one reply per client (Node's `emitWithAck`).
@@ -158,11 +161,14 @@ public struct BroadcastOperator: Sendable {
     }
 }
 
-/// Gathers the acknowledgements of a broadcast and completes once: when every expected
-/// reply arrived, or when the timeout passes with what arrived by then.
+/// Gathers the acknowledgements of a broadcast and completes once: when every server
+/// reported how many clients it reached and that many replies arrived, or when the
+/// timeout passes, with what arrived by then.
 final class AckCollector: Sendable {
     private struct State {
-        var expected: Int?
+        var expectedServers: Int?
+        var reportedServers = 0
+        var expectedClients = 0
         var responses: [[JSONValue]] = []
         var done = false
         var timer: Scheduled<Void>?
@@ -179,37 +185,43 @@ final class AckCollector: Sendable {
         state.withLockedValue { $0.timer = timer }
     }
 
-    /// The number of clients (summed over servers in a cluster) that must answer.
+    /// How many servers will report a client count.
+    func setServerCount(_ count: Int) {
+        update { $0.expectedServers = count }
+    }
+
+    /// One server reached `count` clients.
     func expect(_ count: Int) {
-        let result = state.withLockedValue { state -> [[JSONValue]]? in
-            state.expected = (state.expected ?? 0) + count
-            return takeIfComplete(&state)
+        update { state in
+            state.expectedClients += count
+            state.reportedServers += 1
         }
-        if let result { callback(.success(result)) }
     }
 
     func receive(_ response: [JSONValue]) {
-        let result = state.withLockedValue { state -> [[JSONValue]]? in
-            guard !state.done else { return nil }
-            state.responses.append(response)
-            return takeIfComplete(&state)
-        }
-        if let result { callback(.success(result)) }
+        update { $0.responses.append(response) }
     }
 
     func timeOut() {
         let failure = state.withLockedValue { state -> BroadcastAckTimeout? in
             guard !state.done else { return nil }
             state.done = true
-            return BroadcastAckTimeout(responses: state.responses, expected: state.expected ?? 0)
+            return BroadcastAckTimeout(responses: state.responses, expected: state.expectedClients)
         }
         if let failure { callback(.failure(failure)) }
     }
 
-    private func takeIfComplete(_ state: inout State) -> [[JSONValue]]? {
-        guard !state.done, let expected = state.expected, state.responses.count >= expected else { return nil }
-        state.done = true
-        state.timer?.cancel()
-        return state.responses
+    private func update(_ change: (inout State) -> Void) {
+        let result = state.withLockedValue { state -> [[JSONValue]]? in
+            guard !state.done else { return nil }
+            change(&state)
+            guard let servers = state.expectedServers, state.reportedServers >= servers,
+                  state.responses.count >= state.expectedClients
+            else { return nil }
+            state.done = true
+            state.timer?.cancel()
+            return state.responses
+        }
+        if let result { callback(.success(result)) }
     }
 }

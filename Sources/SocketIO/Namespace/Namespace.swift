@@ -23,7 +23,7 @@ public final class Namespace: Sendable {
         var serverSideEvents: [String: [@Sendable ([JSONValue], Ack?) -> Void]] = [:]
     }
     let state = NIOLockedValueBox(State())
-    let sockets = NIOLockedValueBox([String: Socket]())
+    let socketTable = NIOLockedValueBox([String: Socket]())
     private let ackIDs = Atomic<UInt64>(0)
     // Set once in init, before the namespace is published to any other thread.
     nonisolated(unsafe) private var adapterStorage: Adapter!
@@ -42,14 +42,14 @@ public final class Namespace: Sendable {
     // MARK: Sockets
 
     /// The connected sockets of this server, by id (Node's `namespace.sockets`).
-    public var connectedSockets: [String: Socket] { sockets.withLockedValue { $0 } }
+    public var sockets: [String: Socket] { socketTable.withLockedValue { $0 } }
 
     func register(_ socket: Socket) {
-        sockets.withLockedValue { $0[socket.id] = socket }
+        socketTable.withLockedValue { $0[socket.id] = socket }
     }
 
     func unregister(_ socket: Socket) {
-        let empty = sockets.withLockedValue { sockets -> Bool in
+        let empty = socketTable.withLockedValue { sockets -> Bool in
             if sockets[socket.id] === socket { sockets[socket.id] = nil }
             return sockets.isEmpty
         }
@@ -59,7 +59,7 @@ public final class Namespace: Sendable {
     }
 
     func socketsByID(_ ids: Set<String>) -> [Socket] {
-        sockets.withLockedValue { sockets in ids.compactMap { sockets[$0] } }
+        socketTable.withLockedValue { sockets in ids.compactMap { sockets[$0] } }
     }
 
     func nextAckID() -> UInt64 {

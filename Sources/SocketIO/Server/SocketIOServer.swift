@@ -74,7 +74,7 @@ public final class SocketIOServer: Sendable {
         }
         var closing: [EventLoopFuture<Void>] = []
         for namespace in namespaces {
-            for socket in namespace.connectedSockets.values {
+            for socket in namespace.sockets.values {
                 closing.append(socket.eventLoop.submit { socket.onClose(.serverShuttingDown, description: nil) })
             }
         }
