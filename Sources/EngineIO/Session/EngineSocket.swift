@@ -238,12 +238,20 @@ public final class EngineSocket: @unchecked Sendable {
 
     /// A packet arrived on `connection` (the active WebSocket or an upgrade candidate).
     func receive(_ packet: EnginePacket, from connection: EngineWebSocketConnection) {
-        onLoop { socket in
-            if let candidate = socket.upgradeCandidate, candidate.connection === connection {
-                socket.receiveOnUpgradeCandidate(packet)
-            } else if case .websocket(let active) = socket.transport, active === connection {
-                socket.onPacket(packet)
-            }
+        // Called for every inbound frame: stay off the closure-allocating path when the
+        // connection already runs on the session's loop (the usual case).
+        if eventLoop.inEventLoop {
+            receiveOnLoop(packet, from: connection)
+        } else {
+            eventLoop.execute { self.receiveOnLoop(packet, from: connection) }
+        }
+    }
+
+    private func receiveOnLoop(_ packet: EnginePacket, from connection: EngineWebSocketConnection) {
+        if let candidate = upgradeCandidate, candidate.connection === connection {
+            receiveOnUpgradeCandidate(packet)
+        } else if case .websocket(let active) = transport, active === connection {
+            onPacket(packet)
         }
     }
 

@@ -130,8 +130,7 @@ open class Adapter: @unchecked Sendable {
         if packet.ackId == nil { packet.ackId = namespace.nextAckID() }
         let targets = localSockets(options)
         clientCount(targets.count)
-        guard !targets.isEmpty, let encoded = try? encoder.encode(packet) else { return }
-        let enginePackets = Client.enginePackets(encoded)
+        guard !targets.isEmpty, let enginePackets = Client.enginePackets(packet, encoder: encoder) else { return }
         let sendable = packet
         Self.onEachLoop(targets) { socket in
             socket.emitExpectingAck(enginePackets, packet: sendable, reply: ack)
@@ -142,8 +141,7 @@ open class Adapter: @unchecked Sendable {
     /// with one hop per event loop.
     public func deliverLocally(_ packet: SocketIOPacket, options: BroadcastOptions) {
         let targets = localSockets(options)
-        guard !targets.isEmpty, let encoded = try? encoder.encode(packet) else { return }
-        let enginePackets = Client.enginePackets(encoded)
+        guard !targets.isEmpty, let enginePackets = Client.enginePackets(packet, encoder: encoder) else { return }
         let volatile = options.flags.volatile
         Self.onEachLoop(targets) { socket in
             socket.deliver(enginePackets, packet: packet, volatile: volatile)

@@ -111,22 +111,30 @@ public final class Client: @unchecked Sendable {
 
     // MARK: Outgoing
 
-    /// The engine packets of an encoded Socket.IO packet: the text, then each attachment.
-    static func enginePackets(_ encoded: SocketIOEncodedPacket) -> [EnginePacket] {
-        var packets = [EnginePacket.message(.text(encoded.text))]
+    /// Encodes `packet` into ready engine packets: the text (written behind Engine.IO's
+    /// message digit in one buffer), then each attachment as a binary message.
+    static func enginePackets(_ packet: SocketIOPacket, encoder: SocketIOPacketEncoder) -> [EnginePacket]? {
+        guard let encoded = try? encoder.encode(packet, leadingByte: EnginePacketType.message.rawValue),
+              let text = try? EnginePacket.message(prefixedText: encoded.text)
+        else { return nil }
+        var packets = [text]
         for attachment in encoded.attachments { packets.append(.message(.binary(attachment))) }
         return packets
     }
 
     /// Encodes and sends one packet (on the loop).
     func send(_ packet: SocketIOPacket) {
-        guard let encoded = try? encoder.encode(packet) else { return }
-        write(Self.enginePackets(encoded))
+        guard let packets = Self.enginePackets(packet, encoder: encoder) else { return }
+        write(packets)
     }
 
     /// Encodes and sends one packet from any thread.
     func sendFromAnyThread(_ packet: SocketIOPacket) {
-        onLoop { [self] in send(packet) }
+        if conn.eventLoop.inEventLoop {
+            send(packet)
+        } else {
+            conn.eventLoop.execute { [self] in send(packet) }
+        }
     }
 
     /// Writes pre-encoded packets (on the loop).

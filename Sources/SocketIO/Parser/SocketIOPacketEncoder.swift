@@ -32,6 +32,12 @@ public struct SocketIOPacketEncoder: Sendable {
     ///   `,`, the ack id is over 15 digits, the payload does not fit the type, or binary
     ///   values appear in a type that cannot carry them.
     public func encode(_ packet: SocketIOPacket) throws(SocketIOParserError) -> SocketIOEncodedPacket {
+        try encode(packet, leadingByte: nil)
+    }
+
+    /// Encodes `packet` with `leadingByte` written before it in the same buffer: the
+    /// server passes Engine.IO's `4` so the text is a ready engine packet, with no copy.
+    func encode(_ packet: SocketIOPacket, leadingByte: UInt8?) throws(SocketIOParserError) -> SocketIOEncodedPacket {
         let isMainNamespace = packet.namespace == SocketIOPacket.mainNamespace
         if !isMainNamespace {
             try Self.validateNamespace(packet.namespace)
@@ -66,7 +72,7 @@ public struct SocketIOPacketEncoder: Sendable {
             type = packet.type
         }
 
-        var headerLength = 1
+        var headerLength = leadingByte == nil ? 1 : 2
         if type.isBinary {
             headerLength += JSONWriter.decimalLength(UInt64(attachmentCount)) + 1
         }
@@ -81,6 +87,7 @@ public struct SocketIOPacketEncoder: Sendable {
         var buffer = self.allocator.buffer(capacity: headerLength + payloadBound)
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: headerLength + payloadBound) { out in
             var cursor = out.baseAddress!
+            if let leadingByte { JSONWriter.put(leadingByte, at: &cursor) }
             JSONWriter.put(UInt8(ascii: "0") + type.rawValue, at: &cursor)
             if type.isBinary {
                 JSONWriter.putDecimal(UInt64(attachmentCount), negative: false, at: &cursor)

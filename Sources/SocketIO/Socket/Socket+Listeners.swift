@@ -93,32 +93,20 @@ extension Socket {
     /// Adds a listener for the end of the socket, with Node's reason and a description.
     @discardableResult
     public func onDisconnect(_ handler: @escaping @Sendable (DisconnectReason, String?) -> Void) -> ListenerID {
-        listeners.withLockedValue { listeners in
-            let id = listeners.makeID()
-            listeners.disconnect.append(.init(id: id, handler: handler, once: false))
-            return id
-        }
+        register(\.disconnect, handler)
     }
 
     /// Adds a listener called just before the socket leaves its rooms (Node's `disconnecting`).
     @discardableResult
     public func onDisconnecting(_ handler: @escaping @Sendable (DisconnectReason, String?) -> Void) -> ListenerID {
-        listeners.withLockedValue { listeners in
-            let id = listeners.makeID()
-            listeners.disconnecting.append(.init(id: id, handler: handler, once: false))
-            return id
-        }
+        register(\.disconnecting, handler)
     }
 
     /// Adds a listener for errors: a packet middleware that threw, an argument that did
     /// not decode, a packet that did not parse (Node's `error` event).
     @discardableResult
     public func onError(_ handler: @escaping @Sendable (any Error) -> Void) -> ListenerID {
-        listeners.withLockedValue { listeners in
-            let id = listeners.makeID()
-            listeners.error.append(.init(id: id, handler: handler, once: false))
-            return id
-        }
+        register(\.error, handler)
     }
 
     // MARK: Catch-all listeners
@@ -126,21 +114,13 @@ extension Socket {
     /// Adds a listener for every incoming event (Node's `onAny`).
     @discardableResult
     public func onAny(_ handler: @escaping AnyEventHandler) -> ListenerID {
-        listeners.withLockedValue { listeners in
-            let id = listeners.makeID()
-            listeners.any.append(.init(id: id, handler: handler, once: false))
-            return id
-        }
+        register(\.any, handler)
     }
 
     /// Adds a listener for every incoming event, before the others (Node's `prependAny`).
     @discardableResult
     public func prependAny(_ handler: @escaping AnyEventHandler) -> ListenerID {
-        listeners.withLockedValue { listeners in
-            let id = listeners.makeID()
-            listeners.any.insert(.init(id: id, handler: handler, once: false), at: 0)
-            return id
-        }
+        register(\.any, handler, prepend: true)
     }
 
     /// Removes the catch-all listener `id`, or all of them (Node's `offAny`).
@@ -156,21 +136,13 @@ extension Socket {
     /// Adds a listener for every outgoing event, broadcasts included (Node's `onAnyOutgoing`).
     @discardableResult
     public func onAnyOutgoing(_ handler: @escaping AnyEventHandler) -> ListenerID {
-        listeners.withLockedValue { listeners in
-            let id = listeners.makeID()
-            listeners.anyOutgoing.append(.init(id: id, handler: handler, once: false))
-            return id
-        }
+        register(\.anyOutgoing, handler)
     }
 
     /// Adds a listener for every outgoing event, before the others (Node's `prependAnyOutgoing`).
     @discardableResult
     public func prependAnyOutgoing(_ handler: @escaping AnyEventHandler) -> ListenerID {
-        listeners.withLockedValue { listeners in
-            let id = listeners.makeID()
-            listeners.anyOutgoing.insert(.init(id: id, handler: handler, once: false), at: 0)
-            return id
-        }
+        register(\.anyOutgoing, handler, prepend: true)
     }
 
     /// Removes the outgoing catch-all listener `id`, or all of them (Node's `offAnyOutgoing`).
@@ -186,9 +158,22 @@ extension Socket {
     /// Adds a packet middleware (Node's `socket.use`).
     @discardableResult
     public func use(_ middleware: @escaping PacketMiddleware) -> ListenerID {
+        register(\.middlewares, middleware)
+    }
+
+    private func register<Handler>(
+        _ list: WritableKeyPath<SocketListeners, [SocketListeners.Entry<Handler>]>,
+        _ handler: Handler,
+        prepend: Bool = false
+    ) -> ListenerID {
         listeners.withLockedValue { listeners in
             let id = listeners.makeID()
-            listeners.middlewares.append(.init(id: id, handler: middleware, once: false))
+            let entry = SocketListeners.Entry(id: id, handler: handler, once: false)
+            if prepend {
+                listeners[keyPath: list].insert(entry, at: 0)
+            } else {
+                listeners[keyPath: list].append(entry)
+            }
             return id
         }
     }
