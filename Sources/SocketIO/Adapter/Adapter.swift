@@ -117,12 +117,12 @@ open class Adapter: @unchecked Sendable {
 
     /// Sends `packet` to the sockets `options` selects and gathers their acknowledgements
     /// (Node's `broadcastWithAck`): `clientCount` is called once with the number of
-    /// targets, `ack` once per reply.
+    /// targets, `ack` once per reply with the reply's first argument.
     open func broadcastWithAck(
         _ packet: SocketIOPacket,
         options: BroadcastOptions,
         clientCount: @escaping @Sendable (Int) -> Void,
-        ack: @escaping @Sendable ([JSONValue]) -> Void
+        ack: @escaping @Sendable (JSONValue) -> Void
     ) {
         var packet = packet
         // One id for every target: ids come from the namespace's counter, so no socket
@@ -216,8 +216,9 @@ open class Adapter: @unchecked Sendable {
     /// Sends an event to the other servers of the cluster (none here).
     open func serverSideEmit(_ arguments: [JSONValue]) {}
 
-    /// Sends an event to the other servers and gathers one reply per server (none here).
-    open func serverSideEmitWithAck(_ arguments: [JSONValue], timeout: Duration?) async throws -> [[JSONValue]] { [] }
+    /// Sends an event to the other servers and gathers one reply per server, each the first
+    /// argument the server acknowledged with (none here).
+    open func serverSideEmitWithAck(_ arguments: [JSONValue], timeout: Duration?) async throws -> [JSONValue] { [] }
 
     // MARK: Connection state recovery
 

@@ -97,8 +97,10 @@ public struct BroadcastOperator: Sendable {
 
     /// Emits an event and calls `ack` once: with one reply per client, or, when the
     /// timeout passes first, with ``BroadcastAckTimeout`` holding the replies that came.
+    /// As in Node, a client's reply is the first argument it acknowledged with (`null`
+    /// when it gave none).
     /// - Throws: ``SocketIOError`` for a reserved event name.
-    public func emit(_ event: String, _ arguments: [JSONValue], ack: @escaping @Sendable (Result<[[JSONValue]], any Error>) -> Void) throws {
+    public func emit(_ event: String, _ arguments: [JSONValue], ack: @escaping @Sendable (Result<[JSONValue], any Error>) -> Void) throws {
         try SocketEmitter.checkName(event)
         let collector = AckCollector(callback: ack)
         if let timeout = flags.timeout {
@@ -119,13 +121,13 @@ public struct BroadcastOperator: Sendable {
 
     /// Emits an event and waits for one reply per client (Node's `emitWithAck`).
     /// - Throws: ``BroadcastAckTimeout`` when the timeout passed first.
-    public func emitWithAck(_ event: String, _ arguments: JSONValue...) async throws -> [[JSONValue]] {
+    public func emitWithAck(_ event: String, _ arguments: JSONValue...) async throws -> [JSONValue] {
         try await emitWithAck(event, arguments)
     }
 
     /// Emits an event with an argument list and waits for one reply per client.
     /// - Throws: ``BroadcastAckTimeout`` when the timeout passed first.
-    public func emitWithAck(_ event: String, _ arguments: [JSONValue]) async throws -> [[JSONValue]] {
+    public func emitWithAck(_ event: String, _ arguments: [JSONValue]) async throws -> [JSONValue] {
         try await withCheckedThrowingContinuation { continuation in
             do {
                 try emit(event, arguments) { continuation.resume(with: $0) }
@@ -169,15 +171,15 @@ final class AckCollector: Sendable {
         var expectedServers: Int?
         var reportedServers = 0
         var expectedClients = 0
-        var responses: [[JSONValue]] = []
+        var responses: [JSONValue] = []
         var done = false
         var timer: Scheduled<Void>?
     }
 
     private let state = NIOLockedValueBox(State())
-    private let callback: @Sendable (Result<[[JSONValue]], any Error>) -> Void
+    private let callback: @Sendable (Result<[JSONValue], any Error>) -> Void
 
-    init(callback: @escaping @Sendable (Result<[[JSONValue]], any Error>) -> Void) {
+    init(callback: @escaping @Sendable (Result<[JSONValue], any Error>) -> Void) {
         self.callback = callback
     }
 
@@ -198,7 +200,7 @@ final class AckCollector: Sendable {
         }
     }
 
-    func receive(_ response: [JSONValue]) {
+    func receive(_ response: JSONValue) {
         update { $0.responses.append(response) }
     }
 
@@ -212,7 +214,7 @@ final class AckCollector: Sendable {
     }
 
     private func update(_ change: (inout State) -> Void) {
-        let result = state.withLockedValue { state -> [[JSONValue]]? in
+        let result = state.withLockedValue { state -> [JSONValue]? in
             guard !state.done else { return nil }
             change(&state)
             guard let servers = state.expectedServers, state.reportedServers >= servers,

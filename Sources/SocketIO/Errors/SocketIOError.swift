@@ -57,7 +57,7 @@ public struct ConnectError: Error, Sendable, CustomStringConvertible {
 /// arrive is kept (Node passes it along with the error).
 public struct BroadcastAckTimeout: Error, Sendable, CustomStringConvertible {
     /// The replies that did arrive, one argument list per client.
-    public let responses: [[JSONValue]]
+    public let responses: [JSONValue]
     /// How many clients were expected to answer.
     public let expected: Int
 

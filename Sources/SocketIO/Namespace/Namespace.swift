@@ -34,6 +34,10 @@ public final class Namespace: Sendable {
         self.parent = parent
         state.withLockedValue { $0.middlewares = middlewares }
         adapterStorage = server.options.adapter(self)
+        // Node calls `adapter.init()` from the namespace's constructor; a cluster adapter
+        // connects and announces itself there.
+        let adapter = adapterStorage!
+        Task { try? await adapter.initialize() }
     }
 
     /// The namespace's adapter (Node's `namespace.adapter`).
@@ -176,7 +180,7 @@ public final class Namespace: Sendable {
     public func emit(_ event: String, _ arguments: [JSONValue]) throws { try everyone.emit(event, arguments) }
     /// Emits and waits for one reply per socket.
     /// - Throws: ``BroadcastAckTimeout`` when a timeout was set and passed.
-    public func emitWithAck(_ event: String, _ arguments: JSONValue...) async throws -> [[JSONValue]] {
+    public func emitWithAck(_ event: String, _ arguments: JSONValue...) async throws -> [JSONValue] {
         try await everyone.emitWithAck(event, arguments)
     }
     /// Sends a `message` event to every socket.
@@ -203,7 +207,7 @@ public final class Namespace: Sendable {
     /// Emits to the other servers and waits for one reply per server
     /// (Node's `serverSideEmitWithAck`).
     /// - Throws: on a reserved name, or when not every server answered in time.
-    public func serverSideEmitWithAck(_ event: String, _ arguments: JSONValue..., timeout: Duration? = nil) async throws -> [[JSONValue]] {
+    public func serverSideEmitWithAck(_ event: String, _ arguments: JSONValue..., timeout: Duration? = nil) async throws -> [JSONValue] {
         try SocketEmitter.checkName(event)
         return try await adapter.serverSideEmitWithAck([.string(event)] + arguments, timeout: timeout)
     }

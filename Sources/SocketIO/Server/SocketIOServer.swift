@@ -192,7 +192,7 @@ public final class SocketIOServer: Sendable {
     public func emit(_ event: String, _ arguments: JSONValue...) throws { try sockets.emit(event, arguments) }
     /// Emits to every socket of `/` and waits for their replies.
     /// - Throws: ``BroadcastAckTimeout`` when a timeout was set and passed.
-    public func emitWithAck(_ event: String, _ arguments: JSONValue...) async throws -> [[JSONValue]] {
+    public func emitWithAck(_ event: String, _ arguments: JSONValue...) async throws -> [JSONValue] {
         try await sockets.everyone.emitWithAck(event, arguments)
     }
     /// Sends a `message` event to every socket of `/`.
@@ -214,7 +214,7 @@ public final class SocketIOServer: Sendable {
     }
     /// Emits to the other servers and waits for one reply per server.
     /// - Throws: on a reserved name, or when not every server answered in time.
-    public func serverSideEmitWithAck(_ event: String, _ arguments: JSONValue..., timeout: Duration? = nil) async throws -> [[JSONValue]] {
+    public func serverSideEmitWithAck(_ event: String, _ arguments: JSONValue..., timeout: Duration? = nil) async throws -> [JSONValue] {
         try SocketEmitter.checkName(event)
         return try await sockets.adapter.serverSideEmitWithAck([.string(event)] + arguments, timeout: timeout)
     }

@@ -11,7 +11,9 @@ public struct Ack: Sendable {
     private let once = Once()
     private let reply: @Sendable ([JSONValue]) -> Void
 
-    init(reply: @escaping @Sendable ([JSONValue]) -> Void) {
+    /// Creates an acknowledgement that calls `reply` once (adapters use it to answer
+    /// requests that came from other servers).
+    public init(reply: @escaping @Sendable ([JSONValue]) -> Void) {
         self.reply = reply
     }
 

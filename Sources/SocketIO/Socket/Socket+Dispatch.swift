@@ -123,10 +123,10 @@ extension Socket {
     }
 
     /// One target of a broadcast with acknowledgements (on the loop).
-    func emitExpectingAck(_ enginePackets: [EnginePacket], packet: SocketIOPacket, reply: @escaping @Sendable ([JSONValue]) -> Void) {
+    func emitExpectingAck(_ enginePackets: [EnginePacket], packet: SocketIOPacket, reply: @escaping @Sendable (JSONValue) -> Void) {
         guard connected, let ackID = packet.ackId else { return }
         registerAck(ackID, timeout: nil) { result in
-            if case .success(let arguments) = result { reply(arguments) }
+            if case .success(let arguments) = result { reply(arguments.first ?? .null) }
         }
         notifyOutgoing(packet)
         client.write(enginePackets)

@@ -1,0 +1,138 @@
+import NIOConcurrencyHelpers
+import SocketIO
+@testable import SocketIOPostgresAdapter
+@testable import TestSupport
+import Testing
+
+/// The cluster protocol between servers in one process: every operation spans nodes.
+@Suite struct ClusterAdapterTests {
+    @Test func broadcastToARoomReachesItsMembersOnEveryNode() async throws {
+        try await withCluster(2) { nodes in
+            let a = try await TestSocketIOClient.connect(port: nodes[0].port, query: "room=r")
+            let b = try await TestSocketIOClient.connect(port: nodes[1].port, query: "room=r")
+            let outsider = try await TestSocketIOClient.connect(port: nodes[1].port, query: "room=other")
+            try nodes[0].io.to("r").emit("hello", 1)
+            try nodes[0].io.to("other").emit("marker")
+            #expect(try await nextEvent(a).name == "hello")
+            let atB = try await nextEvent(b)
+            #expect(atB.name == "hello" && atB.arguments == [1])
+            // The outsider's first event is the later marker: "hello" never reached it.
+            #expect(try await nextEvent(outsider).name == "marker")
+            for client in [a, b, outsider] { await client.close() }
+        }
+    }
+
+    @Test func exceptLeavesRemoteMembersOut() async throws {
+        try await withCluster(2) { nodes in
+            let kept = try await TestSocketIOClient.connect(port: nodes[1].port, query: "room=r")
+            let skipped = try await TestSocketIOClient.connect(port: nodes[1].port, query: "room=vip")
+            try nodes[0].io.except("vip").emit("news")
+            try nodes[0].io.emit("marker")
+            #expect(try await nextEvent(kept).name == "news")
+            #expect(try await nextEvent(skipped).name == "marker")
+            await kept.close()
+            await skipped.close()
+        }
+    }
+
+    @Test func fetchSocketsSeesEveryNodeWithDetails() async throws {
+        try await withCluster(3) { nodes in
+            var clients: [TestSocketIOClient] = []
+            for node in nodes { clients.append(try await TestSocketIOClient.connect(port: node.port, auth: #"{"token":"t"}"#, query: "room=r")) }
+            let sockets = try await nodes[0].io.fetchSockets()
+            #expect(sockets.count == 3)
+            #expect(Set(sockets.compactMap { $0.data["node"]?.intValue }) == [0, 1, 2])
+            for socket in sockets {
+                #expect(socket.rooms.contains("r") && socket.rooms.contains(socket.id))
+                #expect(socket.handshake.auth["token"] == "t")
+                #expect(socket.handshake.query["room"] == "r")
+            }
+            let inRoom = try await nodes[2].io.in("nobody").fetchSockets()
+            #expect(inRoom.isEmpty)
+            for client in clients { await client.close() }
+        }
+    }
+
+    @Test func socketsJoinLeaveAndDisconnectActAcrossNodes() async throws {
+        try await withCluster(2) { nodes in
+            let remote = try await TestSocketIOClient.connect(port: nodes[1].port, query: "room=r")
+            nodes[0].io.in("r").socketsJoin("vip")
+            #expect(await eventually { nodes[1].io.sockets.adapter.rooms["vip"]?.count == 1 })
+            try nodes[0].io.to("vip").emit("welcome")
+            #expect(try await nextEvent(remote).name == "welcome")
+            nodes[0].io.in("vip").socketsLeave("vip")
+            #expect(await eventually { nodes[1].io.sockets.adapter.rooms["vip"] == nil })
+            nodes[0].io.in("r").disconnectSockets()
+            let packet = try await remote.nextPacket()
+            #expect(packet.kind == .disconnect)
+            #expect(await eventually { nodes[1].io.sockets.sockets.isEmpty })
+            await remote.close()
+        }
+    }
+
+    @Test func serverSideEmitReachesTheOtherNodesWithAcks() async throws {
+        let received = Recorder<String>()
+        try await withCluster(3, setUp: { member, io in
+            io.sockets.onServerSideEmit("hello") { arguments, ack in
+                received.append("\(member):\(arguments.first?.stringValue ?? "")")
+                ack?(.int(Int64(member)))
+            }
+        }) { nodes in
+            try nodes[0].io.serverSideEmit("hello", "world")
+            #expect(await eventually { Set(received.values) == ["1:world", "2:world"] })
+            let replies = try await nodes[0].io.serverSideEmitWithAck("hello", "again")
+            #expect(Set(replies) == [1, 2])
+        }
+    }
+
+    @Test func broadcastAcksGatherEveryClientOnEveryNode() async throws {
+        try await withCluster(2) { nodes in
+            var clients: [TestSocketIOClient] = []
+            for port in [nodes[0].port, nodes[1].port, nodes[1].port] {
+                clients.append(try await TestSocketIOClient.connect(port: port))
+            }
+            let answering = Task {
+                for (index, client) in clients.enumerated() {
+                    let packet = try await client.nextPacket()
+                    try await client.sendAck(try #require(packet.ackID), argumentsJSON: "\(index)")
+                }
+            }
+            let replies = try await nodes[0].io.timeout(.seconds(3)).emitWithAck("question")
+            try await answering.value
+            #expect(Set(replies) == [0, 1, 2])
+            for client in clients { await client.close() }
+        }
+    }
+
+    @Test func aSilentNodeIsDroppedAndPendingRequestsFinishWithoutIt() async throws {
+        let bus = InProcessBus()
+        try await withCluster(3, bus: bus) { nodes in
+            #expect(await nodes[0].adapter.serverCount() == 3)
+            bus.isolate(2)
+            // Started right after the crash: it must finish once node 2 is dropped.
+            let started = ContinuousClock.now
+            let sockets = try await nodes[0].io.fetchSockets()
+            #expect(sockets.isEmpty)
+            #expect(ContinuousClock.now - started < .seconds(3), "the request waited for its timeout instead")
+            #expect(await eventually { nodes[0].adapter.nodes.count == 1 })
+            #expect(await nodes[0].adapter.serverCount() == 2)
+        }
+    }
+
+    @Test func closingAnAdapterTellsTheOthers() async throws {
+        try await withCluster(2) { nodes in
+            await nodes[1].adapter.close()
+            #expect(await eventually { nodes[0].adapter.nodes.isEmpty })
+        }
+    }
+
+    @Test func localFlagStaysOnThisNode() async throws {
+        let bus = InProcessBus()
+        try await withCluster(2, bus: bus) { nodes in
+            let before = bus.published.withLockedValue { $0.filter { $0.type == .broadcast }.count }
+            try nodes[0].io.local.emit("only-here")
+            let after = bus.published.withLockedValue { $0.filter { $0.type == .broadcast }.count }
+            #expect(before == after)
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import NIOConcurrencyHelpers
+import SocketIO
+@testable import SocketIOPostgresAdapter
+@testable import TestSupport
+import Testing
+
+/// One server of a test cluster.
+struct ClusterNode: Sendable {
+    let io: SocketIOServer
+    let port: Int
+    let member: Int
+
+    var adapter: ClusterAdapter { io.sockets.adapter as! ClusterAdapter }
+}
+
+/// Fast heartbeats so membership changes show within a second.
+func fastClusterOptions() -> ClusterAdapterOptions {
+    var options = ClusterAdapterOptions()
+    options.heartbeatInterval = .milliseconds(100)
+    options.heartbeatTimeout = .milliseconds(400)
+    options.requestsTimeout = .seconds(3)
+    return options
+}
+
+/// Starts `count` servers on one in-process bus; every socket joins the room named by its
+/// `room` query parameter, stores its node number in `data`, and answers `ping` acks
+/// with its node number. Waits until every node sees the others, runs `body`, closes all.
+func withCluster(
+    _ count: Int,
+    bus: InProcessBus = InProcessBus(),
+    setUp: @escaping @Sendable (Int, SocketIOServer) -> Void = { _, _ in },
+    _ body: ([ClusterNode]) async throws -> Void
+) async throws {
+    var nodes: [ClusterNode] = []
+    for member in 0..<count {
+        var options = SocketIOServerOptions()
+        options.adapter = PostgresAdapter.factory(bus: bus.member(member), options: fastClusterOptions())
+        let io = SocketIOServer(options: options)
+        io.onConnection { socket in
+            socket.data = ["node": .int(Int64(member))]
+            if let room = socket.handshake.query["room"] { socket.join(room) }
+        }
+        setUp(member, io)
+        nodes.append(ClusterNode(io: io, port: try await io.listen(port: 0), member: member))
+    }
+    let everyoneSeen = await eventually(timeout: .seconds(5)) {
+        nodes.allSatisfy { $0.adapter.nodes.count == count - 1 }
+    }
+    #expect(everyoneSeen, "the nodes did not discover each other")
+    do {
+        try await body(nodes)
+    } catch {
+        for node in nodes { await node.io.close() }
+        throw error
+    }
+    for node in nodes { await node.io.close() }
+}
+
+/// The next event a test client receives: its name and JSON arguments.
+func nextEvent(_ client: TestSocketIOClient, timeout: Duration = .seconds(5)) async throws -> (name: String, arguments: [JSONValue]) {
+    while true {
+        let packet = try await client.nextPacket(timeout: timeout)
+        guard packet.kind.isEvent, case .array(let items)? = try? JSONValue(parsing: packet.payload),
+              let name = items.first?.stringValue
+        else { continue }
+        return (name, Array(items.dropFirst()))
+    }
+}
