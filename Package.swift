@@ -17,6 +17,9 @@ let package = Package(
         .library(name: "SocketIO", targets: ["SocketIO"]),
         .library(name: "SocketIOPostgresAdapter", targets: ["SocketIOPostgresAdapter"]),
         .executable(name: "sio-e2e-server", targets: ["sio-e2e-server"]),
+        .library(name: "Monitor", targets: ["Monitor"]),
+        .library(name: "ConsoleUI", targets: ["ConsoleUI"]),
+        .executable(name: "sioconsole", targets: ["sioconsole"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
@@ -74,11 +77,20 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The events the benchmark and the official protocol suite send, answered once for
+        // both executables that serve them.
+        .target(
+            name: "BenchmarkHandlers",
+            dependencies: ["SocketIO"],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "sio-e2e-server",
             dependencies: [
+                "BenchmarkHandlers",
                 "EngineIO",
                 "SocketIO",
+                "SocketIOPostgresAdapter",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -121,6 +133,61 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The console: a pure model of the live server (Monitor), ncursesw (CNcursesw), the
+        // screens (ConsoleUI) and the executable (sioconsole). See issue 4 and README "Console".
+        .target(
+            name: "Monitor",
+            dependencies: [
+                "SocketIO",
+                "EngineIO",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
+        .target(
+            name: "ConsoleUI",
+            dependencies: [
+                "Monitor",
+                "CNcursesw",
+                "SocketIO",
+                "EngineIO",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "sioconsole",
+            dependencies: [
+                "BenchmarkHandlers",
+                "ConsoleUI",
+                "Monitor",
+                "SocketIO",
+                "EngineIO",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MonitorTests",
+            dependencies: [
+                "Monitor",
+                "ConsoleUI",
+                "SocketIO",
+                "EngineIO",
+                "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),

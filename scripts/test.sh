@@ -17,3 +17,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/pip install --quiet --disable-pip-version-check -r Tests/Interop/requirements.txt
 SIO_E2E_SERVER="$PWD/.build/debug/sio-e2e-server" .venv/bin/python -m pytest -q -p no:cacheprovider Tests/Interop
+
+echo "== console: sioconsole --headless (commands on stdin, JSON lines on stdout)"
+SIOCONSOLE="$PWD/.build/debug/sioconsole" .venv/bin/python -m pytest -q -p no:cacheprovider Tests/Console
+
+echo "== console: the full screen in tmux"
+SIOCONSOLE="$PWD/.build/debug/sioconsole" PYTHON="$PWD/.venv/bin/python" Tests/Console/console_e2e.sh

@@ -12,16 +12,20 @@ struct E2EOptions {
     var headerTimeout = 10_000
     var transports: [EngineTransportKind] = [.polling, .websocket]
     var connectTimeout = 1000
+    var adapter: String?
     var recovery = false
 
     static let usage = """
         usage: sio-e2e-server [--host 127.0.0.1] [--port 3000] [--ping-interval 300] [--ping-timeout 200]
                               [--connect-timeout 1000] [--max-payload 1000000] [--header-timeout 10000]
-                              [--transports polling,websocket] [--recovery]
+                              [--transports polling,websocket] [--recovery] [--adapter postgres://…]
         The server of the official protocol test suites, on one port:
           /engine.io/  a plain Engine.IO v4 echo server;
           /socket.io/  Socket.IO with namespaces / and /custom: emits "auth" on connection, and answers
-                       message, message-with-ack, join, leave and broadcast.
+                       message, message-with-ack, join, leave and broadcast, plus the cluster
+                       test events (fetch-sockets, sockets-join, sockets-leave, disconnect-sockets,
+                       broadcast-except, broadcast-with-ack, server-side-emit, server-count, set-data).
+          --adapter    share rooms and broadcasts with other servers through PostgreSQL.
         Port 0 picks a free port; the bound address is printed as "listening on HOST:PORT".
         """
 
@@ -45,6 +49,7 @@ struct E2EOptions {
             case "--ping-interval": options.pingInterval = try integer(flag, value, in: 1...86_400_000)
             case "--ping-timeout": options.pingTimeout = try integer(flag, value, in: 1...86_400_000)
             case "--max-payload": options.maxPayload = try integer(flag, value, in: 1...1_000_000_000)
+            case "--adapter": options.adapter = value
             case "--connect-timeout": options.connectTimeout = try integer(flag, value, in: 1...86_400_000)
             case "--header-timeout": options.headerTimeout = try integer(flag, value, in: 1...86_400_000)
             case "--transports":

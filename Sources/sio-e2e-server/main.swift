@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import SocketIO
+import SocketIOPostgresAdapter
 
 // The server the official protocol test suites (and the benchmark) expect, on one port:
 // /engine.io/ echoes every message; /socket.io/ runs the test-suite handlers.
@@ -36,9 +37,20 @@ var socketOptions = SocketIOServerOptions()
 socketOptions.engine = engineOptions(path: "/socket.io/")
 socketOptions.connectTimeout = .milliseconds(options.connectTimeout)
 if options.recovery { socketOptions.connectionStateRecovery = ConnectionStateRecoveryOptions() }
+if let url = options.adapter {
+    do {
+        socketOptions.adapter = try PostgresAdapter.factory(url: url)
+    } catch {
+        FileHandle.standardError.write(Data("\(error)\n".utf8))
+        exit(2)
+    }
+}
 let io = SocketIOServer(options: socketOptions)
-TestSuiteHandlers.install(on: io.of("/"))
-TestSuiteHandlers.install(on: io.of("/custom"))
+let nodeName = "\(ProcessInfo.processInfo.processIdentifier)"
+for name in ["/", "/custom"] {
+    TestSuiteHandlers.install(on: io.of(name))
+    ClusterHandlers.install(on: io.of(name), nodeName: nodeName)
+}
 
 let listener: any Channel
 do {

@@ -1,4 +1,4 @@
-import EngineIO
+@testable import EngineIO
 import NIOCore
 import Testing
 @testable import TestSupport
@@ -40,8 +40,8 @@ import Testing
             let sid = try await openPollingSession(port: port)
             let first = try await TestHTTPClient.startRequest(port: port, path: url(sid))
             // The first poll must be pending before the second one arrives.
-            #expect(await eventually { engine.clients[sid] != nil })
-            try await Task.sleep(for: .milliseconds(50))
+            let session = try #require(engine.clients[sid])
+            #expect(await eventually { await hasPendingPoll(session) })
             let second = try await TestHTTPClient.request(port: port, path: url(sid) + "&t=burst")
             #expect(second.status == 400)
             #expect(try await first.response().text == "1")
@@ -55,7 +55,8 @@ import Testing
         try await withTestEngine(setUp: { $0.onConnection { $0.onClose { r, _ in reason.set(r) } } }) { engine, port in
             let sid = try await openPollingSession(port: port)
             let pending = try await TestHTTPClient.startRequest(port: port, path: url(sid))
-            try await Task.sleep(for: .milliseconds(50))
+            let session = try #require(engine.clients[sid])
+            #expect(await eventually { await hasPendingPoll(session) })
             let post = try await TestHTTPClient.request(port: port, method: "POST", path: url(sid), body: Array("1".utf8))
             #expect(post.status == 200)
             #expect(try await pending.response().text == "6")
@@ -94,10 +95,11 @@ import Testing
 
     @Test func abortedPollClosesTheSession() async throws {
         let reason = Signal<EngineCloseReason>()
-        try await withTestEngine(setUp: { $0.onConnection { $0.onClose { r, _ in reason.set(r) } } }) { _, port in
+        try await withTestEngine(setUp: { $0.onConnection { $0.onClose { r, _ in reason.set(r) } } }) { engine, port in
             let sid = try await openPollingSession(port: port)
             let pending = try await TestHTTPClient.startRequest(port: port, path: url(sid))
-            try await Task.sleep(for: .milliseconds(50))
+            let session = try #require(engine.clients[sid])
+            #expect(await eventually { await hasPendingPoll(session) })
             pending.abort()
             #expect(await reason.wait() == .transportError)
             #expect(try await TestHTTPClient.request(port: port, path: url(sid)).status == 400)
@@ -167,4 +169,12 @@ import Testing
             #expect(await reason.wait() == .transportError)
         }
     }
+}
+
+/// Whether `session` holds a GET waiting for packets (read on its loop).
+private func hasPendingPoll(_ session: EngineSocket) async -> Bool {
+    (try? await session.eventLoop.submit {
+        if case .polling(pendingGet: .some) = session.transport { return true }
+        return false
+    }.get()) ?? false
 }

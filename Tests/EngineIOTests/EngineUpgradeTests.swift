@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test func upgradeTimeoutDropsTheCandidateAndKeepsPolling() async throws {
-        try await withTestEngine({ $0.upgradeTimeout = .milliseconds(200) }, setUp: echo) { engine, port in
+        try await withTestEngine({ $0.upgradeTimeout = .milliseconds(600) }, setUp: echo) { engine, port in
             let sid = try await openPollingSession(port: port)
             let ws = try await TestWebSocket.connect(port: port, path: websocket(sid))
             try await ws.send(text: "2probe")

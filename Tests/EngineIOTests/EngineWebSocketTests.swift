@@ -71,7 +71,7 @@ import Testing
 
     @Test func pingTimeoutClosesTheConnection() async throws {
         let reason = Signal<EngineCloseReason>()
-        try await withTestEngine({ $0.pingInterval = .milliseconds(100); $0.pingTimeout = .milliseconds(100) }, setUp: { closeReason($0, into: reason) }) { _, port in
+        try await withTestEngine({ $0.pingInterval = .milliseconds(100); $0.pingTimeout = .milliseconds(600) }, setUp: { closeReason($0, into: reason) }) { _, port in
             let socket = try await connect(port)
             #expect(try await socket.receive() == .text("2"))
             try await socket.send(text: "3")

@@ -1,6 +1,7 @@
 # Hostile and malformed input against sio-e2e-server (bad methods/sids/versions/transports/payloads, size limits, slow headers, handshake floods); a healthy session must survive each.
 from __future__ import annotations
 
+import json
 import select
 import socket
 import time
@@ -199,3 +200,53 @@ def test_healthy_session_over_polling_survives_bad_input(server):
         assert_post_rejected(server, sid, b"9x")
         assert_session_gone(server, sid)
         assert_error(http_request("GET", server.polling_url("nope")), 1, "Session ID unknown")
+
+
+def read_http_response(sock: socket.socket) -> tuple[int, dict[str, str], bytes]:
+    """Reads one HTTP/1.1 response with a Content-Length body (or a head only, for a 101)."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        assert chunk, f"connection closed before a full response head: {data!r}"
+        data += chunk
+    head, rest = data.split(b"\r\n\r\n", 1)
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ")[1])
+    headers = {k.strip().lower(): v.strip() for k, v in (line.split(":", 1) for line in lines[1:])}
+    length = int(headers.get("content-length", "0"))
+    while len(rest) < length:
+        chunk = sock.recv(65536)
+        assert chunk, "connection closed inside a response body"
+        rest += chunk
+    return status, headers, rest[:length]
+
+
+def upgrade_request(path: str) -> bytes:
+    return (f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+            "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n").encode()
+
+
+def test_websocket_upgrade_on_a_connection_that_carried_polling_requests(server):
+    # aiohttp (python-socketio's AsyncClient) reuses its keep-alive connection for the upgrade.
+    with socket.create_connection((server.host, server.port), timeout=REQUEST_TIMEOUT) as sock:
+        sock.sendall(b"GET /engine.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        status, _, body = read_http_response(sock)
+        assert status == 200
+        sid = assert_valid_open_packet(body.decode(), ["websocket"])["sid"]
+        sock.sendall(upgrade_request(f"/engine.io/?EIO=4&transport=websocket&sid={sid}"))
+        status, headers, _ = read_http_response(sock)
+        assert status == 101, f"upgrade on a reused connection answered {status}"
+        assert headers["sec-websocket-accept"] == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
+
+
+def test_a_refused_upgrade_closes_its_connection(server):
+    # Node destroys the socket of an upgrade it will not take; a client must not be left
+    # with a connection whose state it cannot know.
+    with assert_stays_healthy(server):
+        with socket.create_connection((server.host, server.port), timeout=REQUEST_TIMEOUT) as sock:
+            sock.sendall(upgrade_request("/engine.io/?EIO=4&transport=websocket&sid=AAAAAAAAAAAAAAAAAAAA"))
+            status, headers, body = read_http_response(sock)
+            assert status == 400
+            assert json.loads(body.decode())["code"] == 1
+            assert headers.get("connection", "").lower() == "close"
+            assert wait_for_server_close(sock, None, REQUEST_TIMEOUT) >= 0

@@ -39,6 +39,13 @@ final class EngineHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
+        switch part {
+        // The upgrade handler has left by the time a request head gets here; it comes back
+        // for the next request on this connection.
+        case .head: upgradeContext.value.upgraderInstalled = false
+        case .end: upgradeContext.value.reinstallUpgraderIfNeeded()
+        case .body: break
+        }
         switch (part, state) {
         case (.head(let head), .idle):
             guard server.matchesPath(head.uri) else {
@@ -127,7 +134,7 @@ final class EngineHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             case .error(let error): respond(context: context, token: token, request: request, answer: .error(error), headers: [:])
             case .respond(let status, let headers, let text):
                 write(context: context, status: status, headers: headers, body: ByteBuffer(string: text),
-                      contentType: "text/plain; charset=UTF-8", keepAlive: head.isKeepAlive)
+                      contentType: "text/plain; charset=UTF-8", keepAlive: false)
             }
             return
         }
@@ -276,7 +283,9 @@ final class EngineHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func respond(context: ChannelHandlerContext, token: RequestToken, request: EngineRequest, answer: PollingAnswer, headers: HTTPHeaders) {
         guard isCurrent(token), context.channel.isActive else { return }
-        let keepAlive = request.isKeepAlive
+        // A WebSocket upgrade that was not taken leaves the client unsure what the connection
+        // is now; as Node does, answer and close it.
+        let keepAlive = request.isKeepAlive && !request.headers.contains(name: "upgrade")
         switch answer {
         case .packets(let packets):
             var all = headers

@@ -22,4 +22,18 @@ final class UpgradeContext {
     /// Set when the upgrader refused: the request then reaches the HTTP handler, which
     /// answers it with this instead of checking it a second time.
     var refusal: Refusal?
+
+    /// Whether NIO's upgrade handler is in the pipeline. It looks at one request only and
+    /// then leaves, but clients (aiohttp, for one) reuse a keep-alive connection that
+    /// carried polling requests for the WebSocket upgrade: so it is put back after each request.
+    var upgraderInstalled = true
+    /// Puts a fresh upgrade handler back in its place (set up with the pipeline).
+    var installUpgrader: (() throws -> Void)?
+
+    /// Puts the upgrade handler back if the last request made it leave.
+    func reinstallUpgraderIfNeeded() {
+        guard !upgraderInstalled, let installUpgrader else { return }
+        upgraderInstalled = true
+        do { try installUpgrader() } catch { upgraderInstalled = false }
+    }
 }

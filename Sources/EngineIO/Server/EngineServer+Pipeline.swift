@@ -53,6 +53,7 @@ extension EngineServer {
             withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in }),
             withErrorHandling: true
         )
+        upgradeContext.value.installUpgrader = try makeUpgraderInstaller(channel: channel, upgrader: upgrader)
         if engines.contains(where: { $0.options.httpCompression != nil }) {
             try operations.addHandler(HTTPCompression.makeCompressor(), name: HandlerName.compressor)
         }
@@ -64,6 +65,24 @@ extension EngineServer {
                 EngineHTTPHandler(server: engine, passThrough: passThrough || !isLast, upgradeContext: upgradeContext),
                 name: HandlerName.http(index)
             )
+        }
+    }
+
+    /// A closure that adds a fresh upgrade handler where NIO put the first one: right after
+    /// the HTTP handlers it removes when it upgrades (the same ones, in the same order).
+    private static func makeUpgraderInstaller(channel: any Channel, upgrader: EngineWebSocketUpgrader) throws -> () throws -> Void {
+        let operations = channel.pipeline.syncOperations
+        let encoder = try operations.handler(type: HTTPResponseEncoder.self)
+        var extras: [any RemovableChannelHandler] = [try operations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)]
+        if let pipelining = try? operations.handler(type: HTTPServerPipelineHandler.self) { extras.append(pipelining) }
+        if let validator = try? operations.handler(type: NIOHTTPResponseHeadersValidator.self) { extras.append(validator) }
+        let errorHandler = try operations.handler(type: HTTPServerProtocolErrorHandler.self)
+        extras.append(errorHandler)
+        return {
+            let handler = HTTPServerUpgradeHandler(
+                upgraders: [upgrader], httpEncoder: encoder, extraHTTPHandlers: extras, upgradeCompletionHandler: { _ in }
+            )
+            try operations.addHandler(handler, position: .after(errorHandler))
         }
     }
 

@@ -42,21 +42,27 @@ open class Adapter: @unchecked Sendable {
 
     /// Adds socket `id` to `rooms` (Node's `addAll`).
     open func addAll(_ id: String, rooms: Set<String>) {
-        var created: [String] = []
-        var joined: [String] = []
+        // Node announces each room as it goes: create-room (if new) right before the
+        // socket's join-room of it. Hooks run outside the lock, so record the order here.
+        var announcements: [(room: String, created: Bool, joined: Bool)] = []
         state.withLockedValue { state in
             for room in rooms {
                 state.sids[id, default: []].insert(room)
+                var created = false
                 if state.rooms[room] == nil {
                     state.rooms[room] = []
-                    created.append(room)
+                    created = true
                 }
-                if state.rooms[room]!.insert(id).inserted { joined.append(room) }
+                let joined = state.rooms[room]!.insert(id).inserted
+                if created || joined { announcements.append((room, created, joined)) }
             }
         }
+        guard !announcements.isEmpty else { return }
         let hooks = self.hooks.withLockedValue { $0 }
-        for room in created { for hook in hooks.createRoom { hook(room) } }
-        for room in joined { for hook in hooks.joinRoom { hook(room, id) } }
+        for announcement in announcements {
+            if announcement.created { for hook in hooks.createRoom { hook(announcement.room) } }
+            if announcement.joined { for hook in hooks.joinRoom { hook(announcement.room, id) } }
+        }
     }
 
     /// Removes socket `id` from `room` (Node's `del`).
@@ -73,9 +79,11 @@ open class Adapter: @unchecked Sendable {
                 }
             }
         }
+        guard left else { return }
+        // Node's order: the socket leaves, then the emptied room is deleted.
         let hooks = self.hooks.withLockedValue { $0 }
+        for hook in hooks.leaveRoom { hook(room, id) }
         if deleted { for hook in hooks.deleteRoom { hook(room) } }
-        if left { for hook in hooks.leaveRoom { hook(room, id) } }
     }
 
     /// Removes socket `id` from every room (Node's `delAll`).

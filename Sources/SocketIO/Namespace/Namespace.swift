@@ -134,6 +134,8 @@ public final class Namespace: Sendable {
                     let refusal = error as? ConnectError ?? ConnectError("\(error)")
                     let packet = SocketIOPacket.connectError(message: refusal.message, data: refusal.data, namespace: name)
                     client.onLoop { client.send(packet) }
+                    // A middleware may have joined rooms before the refusal (Node's _cleanup).
+                    adapter.delAll(socket.id)
                     return
                 }
             }
@@ -143,7 +145,11 @@ public final class Namespace: Sendable {
     }
 
     private func finishAdding(_ client: Client, socket: Socket, restored: RestoredSession?) {
-        guard client.isOpen else { return }
+        guard client.isOpen else {
+            // The client left while the middlewares ran: forget any rooms they joined.
+            adapter.delAll(socket.id)
+            return
+        }
         socket.onConnect(restored: restored)
     }
 

@@ -42,8 +42,14 @@ public final class SocketIOServer: Sendable {
 
     /// Takes over an engine connection (Node's `server.onconnection`).
     public func onconnection(_ conn: EngineSocket) {
+        // The engine calls this on the session's loop, before the first packet can be read:
+        // starting synchronously means a CONNECT posted right after the handshake is never missed.
         let client = Client(server: self, conn: conn)
-        conn.eventLoop.execute { client.start() }
+        if conn.eventLoop.inEventLoop {
+            client.start()
+        } else {
+            conn.eventLoop.execute { client.start() }
+        }
     }
 
     /// The engine's path (Node's `server.path()`).

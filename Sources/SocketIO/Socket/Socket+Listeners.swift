@@ -68,7 +68,14 @@ extension Socket {
 
     /// The number of handlers of `event` (Node's `listenerCount`).
     public func listenerCount(_ event: String) -> Int {
-        listeners.withLockedValue { $0.events[event]?.count ?? 0 }
+        listeners.withLockedValue { listeners in
+            switch event {
+            case "disconnect": listeners.disconnect.count
+            case "disconnecting": listeners.disconnecting.count
+            case "error": listeners.error.count
+            default: listeners.events[event]?.count ?? 0
+            }
+        }
     }
 
     private func addListener(_ event: String, _ handler: @escaping EventHandler, once: Bool) -> ListenerID {

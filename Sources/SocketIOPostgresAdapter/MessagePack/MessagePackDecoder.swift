@@ -1,7 +1,8 @@
+public import NIOCore
+
 #if canImport(SocketIO)
 public import SocketIO
 #endif
-public import NIOCore
 
 /// Decodes one MessagePack value into a ``JSONValue``, strictly and within bounds.
 ///
@@ -80,7 +81,7 @@ public struct MessagePackDecoder: Sendable {
 }
 
 /// The recursive reader behind ``MessagePackDecoder``. Every read goes through ByteBuffer's
-/// bounds-checked getters; lengths are checked against ``remaining`` before use.
+/// bounds-checked getters; lengths are checked against `remaining` before use.
 private struct Reader {
     let buffer: ByteBuffer
     let base: Int
@@ -104,15 +105,33 @@ private struct Reader {
     var remaining: Int { self.end - self.index }
 
     /// Reads a big-endian integer of the argument's width after the type byte at `start`.
-    private mutating func read<T: FixedWidthInteger>(_: T.Type, for start: Int, _ what: String) throws(MessagePackError) -> T {
+    private mutating func read<T: FixedWidthInteger>(
+        _: T.Type,
+        for start: Int,
+        _ what: String
+    ) throws(MessagePackError) -> T {
         guard let value = self.buffer.getInteger(at: self.index, endianness: .big, as: T.self) else {
+            let size = MemoryLayout<T>.size
             throw MessagePackError(
                 .unexpectedEnd, at: start - self.base,
-                "\(what) needs \(MemoryLayout<T>.size) byte\(MemoryLayout<T>.size == 1 ? "" : "s"), \(self.remaining) remain"
+                "\(what) needs \(size) byte\(size == 1 ? "" : "s"), \(self.remaining) remain"
             )
         }
         self.index += MemoryLayout<T>.size
         return value
+    }
+
+    /// Reads an unsigned big-endian length after the type byte at `start`.
+    private mutating func readLength<T: FixedWidthInteger & UnsignedInteger>(
+        _: T.Type,
+        for start: Int,
+        _ what: String
+    ) throws(MessagePackError) -> Int {
+        let raw = try self.read(T.self, for: start, what)
+        guard let length = Int(exactly: raw) else {  // only possible where Int has 32 bits
+            throw MessagePackError(.lengthExceedsInput, at: start - self.base, "\(what) \(raw) exceeds Int")
+        }
+        return length
     }
 
     /// Checks that `length` bytes remain for the body of the value whose type byte is at `start`.
@@ -149,17 +168,17 @@ private struct Reader {
         case 0xc3:
             return .bool(true)
         case 0xc4:
-            return try self.readBinary(length: Int(self.read(UInt8.self, for: start, "bin 8 length")), at: start)
+            return try self.readBinary(length: self.readLength(UInt8.self, for: start, "bin 8 length"), at: start)
         case 0xc5:
-            return try self.readBinary(length: Int(self.read(UInt16.self, for: start, "bin 16 length")), at: start)
+            return try self.readBinary(length: self.readLength(UInt16.self, for: start, "bin 16 length"), at: start)
         case 0xc6:
-            return try self.readBinary(length: Int(self.read(UInt32.self, for: start, "bin 32 length")), at: start)
+            return try self.readBinary(length: self.readLength(UInt32.self, for: start, "bin 32 length"), at: start)
         case 0xc7:
-            return try self.readExtension(length: Int(self.read(UInt8.self, for: start, "ext 8 length")), at: start)
+            return try self.readExtension(length: self.readLength(UInt8.self, for: start, "ext 8 length"), at: start)
         case 0xc8:
-            return try self.readExtension(length: Int(self.read(UInt16.self, for: start, "ext 16 length")), at: start)
+            return try self.readExtension(length: self.readLength(UInt16.self, for: start, "ext 16 length"), at: start)
         case 0xc9:
-            return try self.readExtension(length: Int(self.read(UInt32.self, for: start, "ext 32 length")), at: start)
+            return try self.readExtension(length: self.readLength(UInt32.self, for: start, "ext 32 length"), at: start)
         case 0xca:
             let bits = try self.read(UInt32.self, for: start, "float 32")
             return .double(Double(Float(bitPattern: bits)))
@@ -196,19 +215,22 @@ private struct Reader {
         case 0xd8:
             return try self.readExtension(length: 16, at: start)
         case 0xd9:
-            return try self.readString(length: Int(self.read(UInt8.self, for: start, "str 8 length")), at: start, "str 8")
+            return try self.readString(
+                length: self.readLength(UInt8.self, for: start, "str 8 length"), at: start, "str 8")
         case 0xda:
-            return try self.readString(length: Int(self.read(UInt16.self, for: start, "str 16 length")), at: start, "str 16")
+            return try self.readString(
+                length: self.readLength(UInt16.self, for: start, "str 16 length"), at: start, "str 16")
         case 0xdb:
-            return try self.readString(length: Int(self.read(UInt32.self, for: start, "str 32 length")), at: start, "str 32")
+            return try self.readString(
+                length: self.readLength(UInt32.self, for: start, "str 32 length"), at: start, "str 32")
         case 0xdc:
-            return try self.readArray(count: Int(self.read(UInt16.self, for: start, "array 16 length")), at: start)
+            return try self.readArray(count: self.readLength(UInt16.self, for: start, "array 16 length"), at: start)
         case 0xdd:
-            return try self.readArray(count: Int(self.read(UInt32.self, for: start, "array 32 length")), at: start)
+            return try self.readArray(count: self.readLength(UInt32.self, for: start, "array 32 length"), at: start)
         case 0xde:
-            return try self.readMap(count: Int(self.read(UInt16.self, for: start, "map 16 length")), at: start)
+            return try self.readMap(count: self.readLength(UInt16.self, for: start, "map 16 length"), at: start)
         case 0xdf:
-            return try self.readMap(count: Int(self.read(UInt32.self, for: start, "map 32 length")), at: start)
+            return try self.readMap(count: self.readLength(UInt32.self, for: start, "map 32 length"), at: start)
         default:  // 0xe0...0xff
             return .int(Int64(Int8(bitPattern: type)))
         }
@@ -218,7 +240,11 @@ private struct Reader {
         .string(try self.readStringBody(length: length, at: start, what))
     }
 
-    private mutating func readStringBody(length: Int, at start: Int, _ what: String) throws(MessagePackError) -> String {
+    private mutating func readStringBody(
+        length: Int,
+        at start: Int,
+        _ what: String
+    ) throws(MessagePackError) -> String {
         try self.require(length, for: start, what)
         // `getString` decodes with `String(decoding:as:)`, which repairs invalid UTF-8 with U+FFFD.
         guard let string = self.buffer.getString(at: self.index, length: length) else {
@@ -314,15 +340,16 @@ private struct Reader {
             length = Int(type & 0x1f)
         case 0xd9:
             self.index += 1
-            length = Int(try self.read(UInt8.self, for: start, "str 8 length"))
+            length = try self.readLength(UInt8.self, for: start, "str 8 length")
         case 0xda:
             self.index += 1
-            length = Int(try self.read(UInt16.self, for: start, "str 16 length"))
+            length = try self.readLength(UInt16.self, for: start, "str 16 length")
         case 0xdb:
             self.index += 1
-            length = Int(try self.read(UInt32.self, for: start, "str 32 length"))
+            length = try self.readLength(UInt32.self, for: start, "str 32 length")
         default:
-            throw MessagePackError(.nonStringMapKey, at: start - self.base, "key type byte \(MessagePackError.hex(type))")
+            throw MessagePackError(
+                .nonStringMapKey, at: start - self.base, "key type byte \(MessagePackError.hex(type))")
         }
         return try self.readStringBody(length: length, at: start, "map key")
     }

@@ -218,7 +218,9 @@ public final class PostgresClusterBus: ClusterBus, @unchecked Sendable {
             return nil
         }
         guard let payload else { return nil }
-        return ClusterMessage(json: try MessagePackDecoder().decode(payload))
+        // The envelope (message, data, packet, its data) wraps a client payload that may itself
+        // nest up to the JSON limit.
+        return ClusterMessage(json: try MessagePackDecoder(maxDepth: JSONValue.defaultMaxDepth + 8).decode(payload))
     }
 
     // MARK: Attachment table upkeep

@@ -66,7 +66,9 @@ struct MalformedMessagePack: Sendable, CustomTestStringConvertible {
         .init("map 32 declaring 4 G entries", "df ff ff ff ff a1 61 01", .lengthExceedsInput, at: 0),
         .init("map 16 declaring one entry too many for its bytes", "de 00 03 a1 61 01 c0", .lengthExceedsInput, at: 0),
         .init("ext 32 declaring 4 GiB", "c9 ff ff ff ff ff 00", .lengthExceedsInput, at: 0),
-        .init("fixext 16 with 15 bytes", "d8 ff 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00", .lengthExceedsInput, at: 0),
+        .init(
+            "fixext 16 with 15 bytes", "d8 ff 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00",
+            .lengthExceedsInput, at: 0),
         .init("nested string longer than the input", "92 01 a3 61", .lengthExceedsInput, at: 2),
         // Invalid type byte.
         .init("0xc1 alone", "c1", .invalidTypeByte, at: 0),
@@ -87,18 +89,30 @@ struct MalformedMessagePack: Sendable, CustomTestStringConvertible {
         .init("nested map with an integer key", "81 a1 61 81 07 08", .nonStringMapKey, at: 4),
         // Extensions other than the timestamp, and bad timestamps.
         .init("fixext 1 of type 1", "d4 01 00", .unsupportedExtension, at: 0),
-        .init("fixext 16 of type 127", "d8 7f 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00", .unsupportedExtension, at: 0),
+        .init(
+            "fixext 16 of type 127", "d8 7f 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00", .unsupportedExtension,
+            at: 0),
         .init("ext 8 of type -2", "c7 02 fe 00 00", .unsupportedExtension, at: 0),
         .init("empty ext 8 of type 5", "c7 00 05", .unsupportedExtension, at: 0),
         .init("timestamp in a fixext 1", "d4 ff 00", .invalidTimestamp, at: 0),
         .init("timestamp in a fixext 2", "d5 ff 00 00", .invalidTimestamp, at: 0),
-        .init("timestamp in a fixext 16", "d8 ff 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00", .invalidTimestamp, at: 0),
+        .init(
+            "timestamp in a fixext 16", "d8 ff 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00", .invalidTimestamp,
+            at: 0),
         .init("timestamp of 3 bytes in an ext 8", "c7 03 ff 00 00 00", .invalidTimestamp, at: 0),
         .init("timestamp 64 with 10^9 nanoseconds", "d7 ff ee 6b 28 00 00 00 00 00", .invalidTimestamp, at: 0),
-        .init("timestamp 96 with 10^9 nanoseconds", "c7 0c ff 3b 9a ca 00 00 00 00 00 00 00 00 00", .invalidTimestamp, at: 0),
-        .init("timestamp 96 past a JavaScript Date's range", "c7 0c ff 00 00 00 00 7f ff ff ff ff ff ff ff", .invalidTimestamp, at: 0),
-        .init("timestamp 96 before a JavaScript Date's range", "c7 0c ff 00 00 00 00 80 00 00 00 00 00 00 00", .invalidTimestamp, at: 0),
-        .init("timestamp 96 one second past 8.64e15 ms", "c7 0c ff 00 00 00 00 00 00 07 db a8 21 80 01", .invalidTimestamp, at: 0),
+        .init(
+            "timestamp 96 with 10^9 nanoseconds", "c7 0c ff 3b 9a ca 00 00 00 00 00 00 00 00 00", .invalidTimestamp,
+            at: 0),
+        .init(
+            "timestamp 96 past a JavaScript Date's range", "c7 0c ff 00 00 00 00 7f ff ff ff ff ff ff ff",
+            .invalidTimestamp, at: 0),
+        .init(
+            "timestamp 96 before a JavaScript Date's range", "c7 0c ff 00 00 00 00 80 00 00 00 00 00 00 00",
+            .invalidTimestamp, at: 0),
+        .init(
+            "timestamp 96 one second past 8.64e15 ms", "c7 0c ff 00 00 00 00 00 00 07 db a8 21 80 01",
+            .invalidTimestamp, at: 0),
         .init("ext 8 timestamp declaring more than the input", "c7 0c ff 00 00", .lengthExceedsInput, at: 0),
         // Trailing bytes.
         .init("two values", "c0 c0", .trailingData, at: 1),
@@ -106,8 +120,12 @@ struct MalformedMessagePack: Sendable, CustomTestStringConvertible {
         .init("string followed by a byte", "a1 61 62", .trailingData, at: 2),
         // Depth.
         .init("33 nested arrays", [UInt8](repeating: 0x91, count: 33) + [0xc0], .depthLimitExceeded, at: 32),
-        .init("33 nested maps", Array([[UInt8]](repeating: [0x81, 0xa1, 0x6b], count: 33).joined()) + [0xc0], .depthLimitExceeded, at: 96),
-        .init("alternating arrays and maps past the limit", Array([[UInt8]](repeating: [0x91, 0x81, 0xa0], count: 17).joined()) + [0xc0], .depthLimitExceeded, at: 48),
+        .init(
+            "33 nested maps", Array([[UInt8]](repeating: [0x81, 0xa1, 0x6b], count: 33).joined()) + [0xc0],
+            .depthLimitExceeded, at: 96),
+        .init(
+            "alternating arrays and maps past the limit",
+            Array([[UInt8]](repeating: [0x91, 0x81, 0xa0], count: 17).joined()) + [0xc0], .depthLimitExceeded, at: 48),
         .init("a million nested arrays", [UInt8](repeating: 0x91, count: 1_000_000), .depthLimitExceeded, at: 32),
         .init("nested arrays past a custom limit of 1", "91 91 c0", .depthLimitExceeded, at: 1, maxDepth: 1),
         .init("map in an array past a custom limit of 1", "91 80", .depthLimitExceeded, at: 1, maxDepth: 1),
@@ -144,7 +162,8 @@ struct MessagePackDecoderTests {
             ("82 a1 61 01 a1 61 02", ["a": 2]),
             ("83 a1 61 01 a1 62 02 a1 61 03", ["a": 3, "b": 2]),
             // map keys in str 8/16/32
-            ("81 d9 01 6b c3", ["k": true]), ("81 da 00 01 6b c3", ["k": true]), ("81 db 00 00 00 01 6b c3", ["k": true]),
+            ("81 d9 01 6b c3", ["k": true]), ("81 da 00 01 6b c3", ["k": true]),
+            ("81 db 00 00 00 01 6b c3", ["k": true]),
         ] as [(String, JSONValue)]
     )
     func readsOtherForms(_ hex: String, _ expected: JSONValue) throws {
@@ -170,9 +189,18 @@ struct MessagePackDecoderTests {
             ("timestamp 96: -1 s + 1 ns", "c7 0c ff 00 00 00 01 ff ff ff ff ff ff ff ff", "1969-12-31T23:59:59.001Z"),
             ("timestamp 96: year 10000", "c7 0c ff 00 00 00 00 00 00 00 3a ff f4 41 80", "+010000-01-01T00:00:00.000Z"),
             ("timestamp 96: year -1", "c7 0c ff 00 00 00 00 ff ff ff f1 84 aa 50 80", "-000001-01-01T00:00:00.000Z"),
-            ("timestamp 96: year 0, last millisecond", "c7 0c ff 3b 8b 87 c0 ff ff ff f1 88 6e 08 ff", "0000-12-31T23:59:59.999Z"),
-            ("timestamp 96: 8.64e15 ms, the latest Date", "c7 0c ff 00 00 00 00 00 00 07 db a8 21 80 00", "+275760-09-13T00:00:00.000Z"),
-            ("timestamp 96: -8.64e15 ms, the earliest Date", "c7 0c ff 00 00 00 00 ff ff f8 24 57 de 80 00", "-271821-04-20T00:00:00.000Z"),
+            (
+                "timestamp 96: year 0, last millisecond", "c7 0c ff 3b 8b 87 c0 ff ff ff f1 88 6e 08 ff",
+                "0000-12-31T23:59:59.999Z"
+            ),
+            (
+                "timestamp 96: 8.64e15 ms, the latest Date", "c7 0c ff 00 00 00 00 00 00 07 db a8 21 80 00",
+                "+275760-09-13T00:00:00.000Z"
+            ),
+            (
+                "timestamp 96: -8.64e15 ms, the earliest Date", "c7 0c ff 00 00 00 00 ff ff f8 24 57 de 80 00",
+                "-271821-04-20T00:00:00.000Z"
+            ),
             ("timestamp 32 in an ext 8", "c7 04 ff 65 53 f1 00", "2023-11-14T22:13:20.000Z"),
             ("timestamp 32 in an ext 32", "c9 00 00 00 04 ff 65 53 f1 00", "2023-11-14T22:13:20.000Z"),
         ]
@@ -231,7 +259,9 @@ struct MessagePackDecoderTests {
         // Empty containers count too: the top-level container is at depth 1, its children at 2.
         let flat = MessagePackTesting.bytes("82 a1 61 01 a1 62 a0")
         #expect(try MessagePackDecoder(maxDepth: 1).decode(flat) == ["a": 1, "b": ""])
-        #expect(throws: MessagePackError.self) { try MessagePackDecoder(maxDepth: 1).decode(MessagePackTesting.bytes("91 90")) }
+        #expect(throws: MessagePackError.self) {
+            try MessagePackDecoder(maxDepth: 1).decode(MessagePackTesting.bytes("91 90"))
+        }
     }
 
     @Test("refuses malformed input with the right code and offset", arguments: MalformedMessagePack.corpus)
@@ -252,7 +282,9 @@ struct MessagePackDecoderTests {
         #expect(MalformedMessagePack.corpus.count >= 40)
     }
 
-    @Test("refuses every truncation of valid encodings", arguments: MessagePackVector.canonical.filter { $0.bytes.count < 600 })
+    @Test(
+        "refuses every truncation of valid encodings",
+        arguments: MessagePackVector.canonical.filter { $0.bytes.count < 600 })
     func refusesTruncations(_ vector: MessagePackVector) {
         for length in 0..<vector.bytes.count {
             let prefix = Array(vector.bytes.prefix(length))
@@ -274,7 +306,8 @@ struct MessagePackDecoderTests {
         #expect(error?.offset == 2)
         #expect(
             error?.description
-                == "MessagePack error: declared length exceeds the remaining input at byte 2 (str 32 declares 4294967295 bytes, 0 remain)"
+                == "MessagePack error: declared length exceeds the remaining input at byte 2"
+                + " (str 32 declares 4294967295 bytes, 0 remain)"
         )
         let keyError = MessagePackTesting.decodeError(MessagePackTesting.bytes("81 cc 01 02"))
         #expect(keyError?.description == "MessagePack error: map key is not a string at byte 1 (key type byte 0xcc)")
@@ -304,9 +337,13 @@ struct MessagePackDecoderTests {
             var bytes: [UInt8]
             switch iteration % 3 {
             case 0:
-                bytes = (0..<Int.random(in: 0...48, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+                bytes = (0..<Int.random(in: 0...48, using: &random)).map { _ in
+                    UInt8.random(in: 0...255, using: &random)
+                }
             case 1:
-                bytes = (0..<Int.random(in: 0...48, using: &random)).map { _ in interesting.randomElement(using: &random)! }
+                bytes = (0..<Int.random(in: 0...48, using: &random)).map { _ in
+                    interesting.randomElement(using: &random)!
+                }
             default:
                 bytes = seeds.randomElement(using: &random)!
                 for _ in 0..<Int.random(in: 1...3, using: &random) {
@@ -325,7 +362,8 @@ struct MessagePackDecoderTests {
             do {
                 value = try decoder.decode(ByteBuffer(bytes: bytes))
             } catch {
-                #expect(error.offset >= 0 && error.offset <= bytes.count, "\(error) for \(MessagePackTesting.hex(bytes))")
+                #expect(
+                    error.offset >= 0 && error.offset <= bytes.count, "\(error) for \(MessagePackTesting.hex(bytes))")
                 continue
             }
             decoded += 1

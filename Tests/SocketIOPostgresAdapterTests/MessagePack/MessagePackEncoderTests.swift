@@ -95,18 +95,32 @@ struct MessagePackVector: Sendable, CustomTestStringConvertible {
         ]
         // Length boundaries of every length-prefixed family.
         let ascii = MessagePackTesting.ascii
-        for (count, header) in [(31, "bf"), (32, "d9 20"), (255, "d9 ff"), (256, "da 01 00"), (65535, "da ff ff"), (65536, "db 00 01 00 00")] {
-            vectors.append(.init("string of \(count) bytes", .string(ascii(count)), header: header, body: Array(ascii(count).utf8)))
+        for (count, header) in [
+            (31, "bf"), (32, "d9 20"), (255, "d9 ff"), (256, "da 01 00"), (65535, "da ff ff"),
+            (65536, "db 00 01 00 00"),
+        ] {
+            vectors.append(
+                .init("string of \(count) bytes", .string(ascii(count)), header: header, body: Array(ascii(count).utf8))
+            )
         }
         let sixteenAccents = String(repeating: "é", count: 16)  // 16 characters, 32 UTF-8 bytes: str 8
-        vectors.append(.init("string of 16 é (32 bytes)", .string(sixteenAccents), header: "d9 20", body: Array(sixteenAccents.utf8)))
+        vectors.append(
+            .init(
+                "string of 16 é (32 bytes)", .string(sixteenAccents), header: "d9 20",
+                body: Array(sixteenAccents.utf8))
+        )
         for (count, header) in [(255, "c4 ff"), (256, "c5 01 00"), (65535, "c5 ff ff"), (65536, "c6 00 01 00 00")] {
             let bytes = MessagePackTesting.binary(count)
-            vectors.append(.init("binary of \(count) bytes", .binary(bytes), header: header, body: MessagePackTesting.array(bytes)))
+            vectors.append(
+                .init("binary of \(count) bytes", .binary(bytes), header: header, body: MessagePackTesting.array(bytes))
+            )
         }
         for (count, header) in [(15, "9f"), (16, "dc 00 10"), (65535, "dc ff ff"), (65536, "dd 00 01 00 00")] {
             let elements = [JSONValue](repeating: nil, count: count)
-            vectors.append(.init("array of \(count)", .array(elements), header: header, body: [UInt8](repeating: 0xc0, count: count)))
+            vectors.append(
+                .init(
+                    "array of \(count)", .array(elements), header: header, body: [UInt8](repeating: 0xc0, count: count))
+            )
         }
         for (count, header) in [(15, "8f"), (16, "de 00 10"), (65536, "df 00 01 00 00")] {
             var object = JSONObject(minimumCapacity: count)
@@ -177,7 +191,9 @@ struct MessagePackEncoderTests {
     func boundsDepth() throws {
         let encoder = MessagePackEncoder(maxDepth: 2)
         #expect(MessagePackTesting.array(try encoder.encode([[1]])) == MessagePackTesting.bytes("91 91 01"))
-        #expect(MessagePackTesting.array(try encoder.encode(["a": ["b": 1]])) == MessagePackTesting.bytes("81 a1 61 81 a1 62 01"))
+        #expect(
+            MessagePackTesting.array(try encoder.encode(["a": ["b": 1]]))
+                == MessagePackTesting.bytes("81 a1 61 81 a1 62 01"))
 
         var buffer = ByteBuffer(bytes: [0xaa])
         do {

@@ -112,7 +112,9 @@ struct MessagePackRandomTrees {
         self.random = MessagePackRandomSource(seed: seed)
     }
 
-    private static let scalars: [Unicode.Scalar] = ["a", "Z", "0", " ", "\"", "\\", "\u{0}", "\u{7F}", "é", "中", "😀", "𝄞", "\u{FFFD}"]
+    private static let scalars: [Unicode.Scalar] = [
+        "a", "Z", "0", " ", "\"", "\\", "\u{0}", "\u{7F}", "é", "中", "😀", "𝄞", "\u{FFFD}",
+    ]
 
     mutating func int(in range: ClosedRange<Int>) -> Int {
         Int.random(in: range, using: &self.random)

@@ -1,0 +1,117 @@
+/// The command line of `sioconsole`.
+struct ConsoleArguments: Equatable {
+    var host = "127.0.0.1"
+    var port = 3000
+    var path = "/socket.io/"
+    var corsOrigins: [String] = []
+    var pingInterval: Int?
+    var pingTimeout: Int?
+    var recovery = false
+    var theme = "dark"
+    var readOnly = false
+    var headless = false
+    var logFile: String?
+    var namespaces: [String] = []
+    var benchHandlers = false
+    var help = false
+
+    static let usage = """
+    usage: sioconsole [--host 127.0.0.1] [--port 3000] [--path /socket.io/] [--cors-origin ORIGIN…]
+                      [--ping-interval ms] [--ping-timeout ms] [--recovery] [--theme NAME|PATH]
+                      [--read-only] [--headless] [--log FILE] [--namespace /NAME…] [--bench-handlers]
+
+    Starts a Socket.IO v4 server and its administration console in one process.
+
+      --host ADDRESS        address to listen on (default 127.0.0.1)
+      --port N              port (default 3000; 0 picks a free one, shown in the header)
+      --path PATH           the server's path (default /socket.io/)
+      --cors-origin ORIGIN… allowed origins for browsers (several values, or the flag again;
+                            * allows any origin)
+      --ping-interval MS    heartbeat interval (default 25000)
+      --ping-timeout MS     heartbeat timeout (default 20000)
+      --recovery            turn on connection state recovery
+      --theme NAME|PATH     dark (default), light, high-contrast, or a .theme file
+      --read-only           refuse every acting command and key (join, leave, kick, emit)
+      --headless            no screen: stream entries as JSON lines on stdout, commands
+                            (without the colon) read line by line from stdin
+      --log FILE            write logs (and anything printed on stderr) to FILE
+      --namespace /NAME…    create these namespaces besides / (clients may join only
+                            namespaces that exist)
+      --bench-handlers      install the benchmark's handlers on / (join, broadcast, message,
+                            message-with-ack), for measuring the server with the console on
+      -h, --help            this help
+
+    Keys in the console: ? lists them all. Commands: type : then help.
+    """
+
+    static func parse(_ arguments: [String]) throws(ArgumentError) -> ConsoleArguments {
+        var result = ConsoleArguments()
+        var index = 0
+        func value(_ flag: String) throws(ArgumentError) -> String {
+            index += 1
+            guard index < arguments.count, !arguments[index].hasPrefix("--") else { throw ArgumentError("\(flag) needs a value") }
+            return arguments[index]
+        }
+        func number(_ flag: String, range: ClosedRange<Int>) throws(ArgumentError) -> Int {
+            let text = try value(flag)
+            guard let number = Int(text), range.contains(number) else {
+                throw ArgumentError("\(flag) wants a number in \(range.lowerBound)...\(range.upperBound), not \(text)")
+            }
+            return number
+        }
+        while index < arguments.count {
+            var argument = arguments[index]
+            var inline: String?
+            if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") {
+                inline = String(argument[argument.index(after: equals)...])
+                argument = String(argument[..<equals])
+            }
+            if let inline {
+                // --flag=value: treat as if the value followed.
+                var copy = arguments
+                copy[index] = argument
+                copy.insert(inline, at: index + 1)
+                return try parse(copy)
+            }
+            switch argument {
+            case "--host": result.host = try value(argument)
+            case "--port": result.port = try number(argument, range: 0...65535)
+            case "--path":
+                var path = try value(argument)
+                if !path.hasPrefix("/") { path = "/" + path }
+                result.path = path
+            case "--cors-origin":
+                let first = try value(argument)
+                result.corsOrigins.append(first)
+                while index + 1 < arguments.count, !arguments[index + 1].hasPrefix("-") {
+                    index += 1
+                    result.corsOrigins.append(arguments[index])
+                }
+            case "--ping-interval": result.pingInterval = try number(argument, range: 1...3_600_000)
+            case "--ping-timeout": result.pingTimeout = try number(argument, range: 1...3_600_000)
+            case "--recovery": result.recovery = true
+            case "--theme": result.theme = try value(argument)
+            case "--read-only": result.readOnly = true
+            case "--headless": result.headless = true
+            case "--log": result.logFile = try value(argument)
+            case "--namespace":
+                let first = try value(argument)
+                result.namespaces.append(first)
+                while index + 1 < arguments.count, !arguments[index + 1].hasPrefix("-") {
+                    index += 1
+                    result.namespaces.append(arguments[index])
+                }
+            case "--bench-handlers": result.benchHandlers = true
+            case "-h", "--help": result.help = true
+            default: throw ArgumentError("unknown argument \(argument)")
+            }
+            index += 1
+        }
+        return result
+    }
+}
+
+struct ArgumentError: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}

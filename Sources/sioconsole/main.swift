@@ -1,0 +1,120 @@
+import BenchmarkHandlers
+import ConsoleUI
+import Dispatch
+import EngineIO
+import Logging
+import Monitor
+import SocketIO
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// sioconsole: a Socket.IO server and its administration console in one process. Argument
+// parsing and wiring only; the console is ConsoleUI, the model Monitor.
+
+/// Where errors for the operator go: the terminal's stderr even when fd 2 is the log.
+let operatorErrors = dup(2)
+
+func fail(_ message: String, code: Int32) -> Never {
+    let line = "sioconsole: " + message + "\n"
+    _ = line.withCString { write(operatorErrors, $0, strlen($0)) }
+    exit(code)
+}
+
+let arguments: ConsoleArguments
+do {
+    arguments = try ConsoleArguments.parse(Array(CommandLine.arguments.dropFirst()))
+} catch {
+    fail(error.message + "\n" + ConsoleArguments.usage, code: 2)
+}
+if arguments.help {
+    print(ConsoleArguments.usage)
+    exit(0)
+}
+
+// Logging: with --log, everything written on stderr (SwiftLog included) goes to the file
+// for the whole run; without it, warnings go to stderr, which the full screen sends to
+// /dev/null while it is up.
+if let logFile = arguments.logFile {
+    let descriptor = open(logFile, O_WRONLY | O_APPEND | O_CREAT, 0o644)
+    guard descriptor >= 0 else { fail("cannot open the log file \(logFile): \(String(cString: strerror(errno)))", code: 2) }
+    dup2(descriptor, 2)
+    close(descriptor)
+}
+let logLevel: Logger.Level = arguments.logFile == nil ? .warning : .info
+LoggingSystem.bootstrap { label in
+    var handler = StreamLogHandler.standardError(label: label)
+    handler.logLevel = logLevel
+    return handler
+}
+
+var options = SocketIOServerOptions()
+options.engine.path = arguments.path
+if let interval = arguments.pingInterval { options.engine.pingInterval = .milliseconds(interval) }
+if let timeout = arguments.pingTimeout { options.engine.pingTimeout = .milliseconds(timeout) }
+if !arguments.corsOrigins.isEmpty {
+    options.engine.cors = arguments.corsOrigins.contains("*") ? .allowAll : CORSOptions(origin: .list(arguments.corsOrigins))
+}
+if arguments.recovery { options.connectionStateRecovery = ConnectionStateRecoveryOptions() }
+let io = SocketIOServer(options: options)
+for name in arguments.namespaces { _ = io.of(name) }
+if arguments.benchHandlers { BenchmarkHandlers.install(on: io.of("/")) }
+
+/// Runs async work from this synchronous top level (the main thread is not a task).
+func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    let result = Mutex<Result<T, any Error>?>(nil)
+    let done = DispatchSemaphore(value: 0)
+    Task.detached {
+        do {
+            let value = try await body()
+            result.withLock { $0 = .success(value) }
+        } catch {
+            result.withLock { $0 = .failure(error) }
+        }
+        done.signal()
+    }
+    done.wait()
+    return try result.withLock { $0! }.get()
+}
+
+let host = arguments.host, requestedPort = arguments.port
+let port: Int
+do {
+    port = try blocking { try await io.listen(host: host, port: requestedPort) }
+} catch {
+    fail("cannot listen on \(host):\(requestedPort): \(error)", code: 1)
+}
+
+var consoleOptions = ConsoleOptions()
+consoleOptions.theme = arguments.theme
+consoleOptions.readOnly = arguments.readOnly
+consoleOptions.logFile = arguments.logFile
+consoleOptions.address = "\(host):\(port)\(arguments.path)"
+consoleOptions.quitStopsServer = true
+let console = SocketIOConsole(server: io, options: consoleOptions)
+
+let outcome: ConsoleExit
+if arguments.headless {
+    var banner = MonitorJSON.Object()
+    banner.add("type", "listening")
+    banner.add("host", host)
+    banner.add("port", port)
+    banner.add("path", arguments.path)
+    banner.add("readOnly", arguments.readOnly)
+    outcome = console.runHeadless(banner: banner.text)
+} else {
+    do {
+        outcome = try console.run()
+    } catch {
+        try? blocking { await io.close() }
+        fail(error.message, code: 1)
+    }
+}
+try? blocking { await io.close() }
+switch outcome {
+case .quit, .endOfInput: Glibc.exit(0)
+case .signal(let number): Glibc.exit(128 + number)
+}

@@ -1,0 +1,286 @@
+"""`sioconsole --headless`: JSON lines on stdout, the console's commands on stdin.
+
+Each test starts the built binary on a free port (SIOCONSOLE, default .build/debug/sioconsole),
+connects python-socketio clients, writes commands to its stdin and reads its stdout; every
+wait is bounded.
+"""
+import json
+import os
+import queue
+import subprocess
+import threading
+import time
+
+import pytest
+import socketio
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BINARY = os.environ.get("SIOCONSOLE", os.path.join(ROOT, ".build", "debug", "sioconsole"))
+EVIL = "\u001b[2J\u001b]0;x\u0007"
+
+
+class Headless:
+    """A running `sioconsole --headless` and the JSON lines it wrote."""
+
+    def __init__(self, *arguments):
+        self.process = subprocess.Popen(
+            [BINARY, "--headless", "--port", "0", "--namespace", "/admin", *arguments],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )
+        self.lines = queue.Queue()
+        self.raw = []
+        self.seen = []
+        threading.Thread(target=self._read, daemon=True).start()
+        banner = self.next(lambda line: line["type"] == "listening")
+        self.port = banner["port"]
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def _read(self):
+        for raw in self.process.stdout:
+            self.raw.append(raw)
+            self.lines.put(json.loads(raw))
+        self.lines.put(None)
+
+    def send(self, command):
+        self.process.stdin.write((command + "\n").encode())
+        self.process.stdin.flush()
+
+    def next(self, predicate, timeout=10):
+        """The first line (seen before or arriving within `timeout`) that matches."""
+        for line in self.seen:
+            if predicate(line):
+                self.seen.remove(line)
+                return line
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"no matching line within {timeout}s; unmatched: {self.seen[-20:]}")
+            try:
+                line = self.lines.get(timeout=remaining)
+            except queue.Empty:
+                continue
+            if line is None:
+                raise AssertionError(f"sioconsole exited ({self.process.poll()}); unmatched: {self.seen[-20:]}")
+            if predicate(line):
+                return line
+            self.seen.append(line)
+
+    def reply(self, command, timeout=10):
+        self.send(command)
+        return self.next(lambda line: line["type"] in ("reply", "sockets", "rooms", "socket", "help"), timeout)
+
+    def close(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+class Client:
+    """A python-socketio client that records what it receives."""
+
+    def __init__(self, url, namespaces=("/",), auth=None, query="", ack_reply=None, transports=None):
+        self.events = queue.Queue()
+        self.disconnects = queue.Queue()
+        self.sio = socketio.Client(reconnection=False)
+        for namespace in namespaces:
+            self._handlers(namespace, ack_reply)
+        self.sio.connect(url + (("?" + query) if query else ""), namespaces=list(namespaces), auth=auth,
+                         transports=transports, wait_timeout=10)
+
+    def _handlers(self, namespace, ack_reply):
+        def on_any(event, *arguments):
+            self.events.put((namespace, event, list(arguments)))
+            return ack_reply
+
+        def on_disconnect(reason=None):
+            self.disconnects.put((namespace, str(reason)))
+
+        self.sio.on("*", on_any, namespace=namespace)
+        self.sio.on("disconnect", on_disconnect, namespace=namespace)
+
+    def sid(self, namespace="/"):
+        return self.sio.get_sid(namespace)
+
+    def event(self, timeout=10):
+        return self.events.get(timeout=timeout)
+
+    def disconnect_reason(self, timeout=10):
+        return self.disconnects.get(timeout=timeout)
+
+    def close(self):
+        try:
+            self.sio.disconnect()
+        except Exception:  # noqa: BLE001
+            pass
+
+
+@pytest.fixture
+def console():
+    running = Headless()
+    yield running
+    running.close()
+
+
+@pytest.fixture
+def clients():
+    made = []
+    yield made
+    for client in made:
+        client.close()
+
+
+def test_connections_and_events_become_json_lines(console, clients):
+    alice = Client(console.url, auth={"token": "s3cret"}, query="user=alice")
+    clients.append(alice)
+    connect = console.next(lambda line: line["type"] == "connect")
+    assert connect["socket"] == alice.sid()
+    assert connect["nsp"] == "/"
+    assert connect["handshake"]["auth"] == {"token": "s3cret"}
+    assert connect["handshake"]["query"]["user"] == "alice"
+    alice.sio.emit("chat", ("hello", {"n": 1}))
+    event = console.next(lambda line: line["type"] == "event")
+    assert event["dir"] == "in"
+    assert event["event"] == "chat"
+    assert event["args"] == ["hello", {"n": 1}]
+    assert event["socket"] == alice.sid()
+    assert event["size"] > 0
+
+
+def test_join_rooms_sockets_and_show(console, clients):
+    alice = Client(console.url, query="user=alice")
+    clients.append(alice)
+    console.next(lambda line: line["type"] == "connect")
+    reply = console.reply(f"join lobby {alice.sid()}")
+    assert reply["ok"] is True
+    join = console.next(lambda line: line["type"] == "join")
+    assert join["room"] == "lobby" and join["socket"] == alice.sid()
+    rooms = console.reply("rooms")
+    assert {"nsp": "/", "room": "lobby", "private": False, "members": [alice.sid()]} in rooms["rooms"]
+    sockets = console.reply("sockets")
+    assert [socket["id"] for socket in sockets["sockets"]] == [alice.sid()]
+    assert sorted(sockets["sockets"][0]["rooms"]) == sorted([alice.sid(), "lobby"])
+    shown = console.reply(f"show {alice.sid()}")
+    assert shown["socket"]["handshake"]["query"]["user"] == "alice"
+    assert shown["socket"]["data"] is None
+    assert console.reply(f"leave lobby {alice.sid()}")["ok"] is True
+    assert console.next(lambda line: line["type"] == "leave")["room"] == "lobby"
+
+
+def test_emit_to_a_room_reaches_only_its_members(console, clients):
+    alice, bob = Client(console.url), Client(console.url)
+    clients.extend([alice, bob])
+    console.reply(f"join lobby {alice.sid()}")
+    assert console.reply('emit --to lobby news {"n": 1} "text"')["ok"] is True
+    assert alice.event() == ("/", "news", [{"n": 1}, "text"])
+    with pytest.raises(queue.Empty):
+        bob.event(timeout=0.5)
+    outbound = console.next(lambda line: line["type"] == "event" and line["dir"] == "out")
+    assert outbound["socket"] == alice.sid() and outbound["event"] == "news"
+
+
+def test_emit_with_ack_reports_each_reply(console, clients):
+    alice = Client(console.url, ack_reply="pong")
+    clients.append(alice)
+    console.next(lambda line: line["type"] == "connect")
+    assert console.reply(f"emit --to {alice.sid()} --ack 3000 ping 1")["ok"] is True
+    reply = console.next(lambda line: line["type"] == "ack" and line["summary"].startswith("reply to emit"))
+    assert reply["socket"] == alice.sid()
+    assert reply["args"] == ["pong"]
+    summary = console.next(lambda line: "1 of 1 replied" in line["summary"])
+    assert summary["type"] == "console"
+
+
+def test_kick_and_kick_bang_with_the_reasons_clients_see(console, clients):
+    carol = Client(console.url, namespaces=("/", "/admin"))
+    dave = Client(console.url, namespaces=("/", "/admin"))
+    clients.extend([carol, dave])
+    carol_main = carol.sid()
+    assert console.reply(f"kick {carol_main}")["ok"] is True
+    assert carol.disconnect_reason() == ("/", "server disconnect")
+    assert carol.sio.connected and "/admin" in carol.sio.namespaces
+    gone = console.next(lambda line: line["type"] == "disconnect" and line["socket"] == carol_main)
+    assert gone["summary"] == "disconnected: server namespace disconnect"
+    assert console.reply(f"kick! {dave.sid()}")["ok"] is True
+    reasons = {dave.disconnect_reason(), dave.disconnect_reason()}
+    assert {namespace for namespace, _ in reasons} == {"/", "/admin"}
+
+
+def test_filter_and_pause_change_what_is_printed(console, clients):
+    alice = Client(console.url)
+    clients.append(alice)
+    console.next(lambda line: line["type"] == "connect")
+    assert console.reply("filter event:chat")["ok"] is True
+    alice.sio.emit("noise", (1,))
+    alice.sio.emit("chat", ("kept",))
+    event = console.next(lambda line: line["type"] == "event")
+    assert event["event"] == "chat"
+    assert console.reply("filter")["message"] == "event:chat"
+    assert console.reply("pause")["ok"] is True
+    alice.sio.emit("chat", ("while paused",))
+    time.sleep(0.5)
+    assert all(line.get("args") != ["while paused"] for line in console.seen)
+    assert console.reply("resume")["ok"] is True
+    assert console.next(lambda line: line.get("args") == ["while paused"])["event"] == "chat"
+
+
+def test_client_text_is_escaped_on_stdout(console, clients):
+    mallory = Client(console.url)
+    clients.append(mallory)
+    mallory.sio.emit(EVIL, (EVIL,))
+    event = console.next(lambda line: line["type"] == "event")
+    assert event["event"] == EVIL and event["args"] == [EVIL]
+    raw = b"".join(console.raw)
+    assert b"\x1b" not in raw and b"\x07" not in raw
+    assert b"\\u001b[2J\\u001b]0;x\\u0007" in raw
+
+
+def test_bad_commands_get_an_error_reply(console):
+    assert console.reply("frobnicate")["ok"] is False
+    assert console.reply("emit disconnect")["ok"] is False
+    assert console.reply("kick nobody")["message"] == "no socket nobody"
+    assert console.reply("theme light")["ok"] is False
+    assert console.reply("help")["type"] == "help"
+
+
+def test_export_writes_json_lines(console, clients, tmp_path):
+    alice = Client(console.url)
+    clients.append(alice)
+    alice.sio.emit("chat", ("exported",))
+    console.next(lambda line: line["type"] == "event")
+    path = tmp_path / "log.jsonl"
+    assert console.reply(f"export {path}")["ok"] is True
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    assert any(line.get("args") == ["exported"] for line in lines)
+
+
+def test_read_only_refuses_every_acting_command(clients):
+    console = Headless("--read-only")
+    try:
+        grace = Client(console.url)
+        clients.append(grace)
+        console.next(lambda line: line["type"] == "connect")
+        for command in (f"kick {grace.sid()}", f"kick! {grace.sid()}", f"join lobby {grace.sid()}",
+                        f"leave {grace.sid()} {grace.sid()}", "emit hello"):
+            reply = console.reply(command)
+            assert reply["ok"] is False
+            assert reply["message"].startswith("read-only:")
+        assert grace.sio.connected
+        with pytest.raises(queue.Empty):
+            grace.event(timeout=0.3)
+        assert console.reply("sockets")["sockets"][0]["id"] == grace.sid()
+    finally:
+        console.close()
+
+
+def test_quit_stops_the_server_and_the_clients_see_it(clients):
+    console = Headless()
+    alice = Client(console.url)
+    clients.append(alice)
+    console.next(lambda line: line["type"] == "connect")
+    assert console.reply("quit")["message"] == "bye"
+    assert console.process.wait(timeout=10) == 0
+    assert alice.disconnect_reason()[0] == "/"
