@@ -253,21 +253,24 @@ def parse_open_packet(text: str) -> dict:
 
 
 def check_open_packet(value: dict, upgrades: list[str], max_payload: int = MAX_PAYLOAD,
-                      strict_sid: bool = True) -> dict:
+                      strict_sid: bool = True, ping_interval: int = PING_INTERVAL_MS,
+                      ping_timeout: int = PING_TIMEOUT_MS) -> dict:
     """The open packet's fields against this server's settings; `strict_sid` also demands
     the 20 URL-safe characters of the contract (the official suite only wants a string)."""
     assert isinstance(value["sid"], str), f"sid must be a string: {value!r}"
     if strict_sid:
         assert SID_PATTERN.match(value["sid"]), f"sid must be 20 URL-safe characters, got {value['sid']!r}"
     assert value["upgrades"] == upgrades, f"upgrades {value['upgrades']!r} != {upgrades!r}"
-    assert value["pingInterval"] == PING_INTERVAL_MS, value
-    assert value["pingTimeout"] == PING_TIMEOUT_MS, value
+    assert value["pingInterval"] == ping_interval, value
+    assert value["pingTimeout"] == ping_timeout, value
     assert value["maxPayload"] == max_payload, value
     return value
 
 
-def assert_valid_open_packet(text: str, upgrades: list[str], max_payload: int = MAX_PAYLOAD) -> dict:
-    return check_open_packet(parse_open_packet(text), upgrades, max_payload)
+def assert_valid_open_packet(text: str, upgrades: list[str], max_payload: int = MAX_PAYLOAD,
+                             ping_interval: int = PING_INTERVAL_MS, ping_timeout: int = PING_TIMEOUT_MS) -> dict:
+    return check_open_packet(parse_open_packet(text), upgrades, max_payload,
+                             ping_interval=ping_interval, ping_timeout=ping_timeout)
 
 
 def open_polling_session(server: ServerProcess) -> str:

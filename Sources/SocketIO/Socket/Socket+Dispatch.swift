@@ -21,12 +21,14 @@ extension Socket {
         client.register(self)
         join(id)
         if let restored { join(Array(restored.session.rooms)) }
-        var reply: JSONObject = ["sid": .string(id)]
-        if let pid { reply["pid"] = .string(pid) }
-        client.send(SocketIOPacket.connect(namespace: namespace.name, data: reply))
+        // As Node: the missed packets go out before the CONNECT reply; clients hold events
+        // that arrive before it and deliver them once connected.
         for missed in restored?.missedPackets ?? [] {
             client.send(SocketIOPacket(type: .event, namespace: namespace.name, data: .array(missed)))
         }
+        var reply: JSONObject = ["sid": .string(id)]
+        if let pid { reply["pid"] = .string(pid) }
+        client.send(SocketIOPacket.connect(namespace: namespace.name, data: reply))
         namespace.emitConnection(self)
     }
 
