@@ -170,6 +170,7 @@ let package = Package(
                 "ConsoleUI",
                 "Monitor",
                 "SocketIO",
+                "SocketIOPostgresAdapter",
                 "EngineIO",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
-# Runs every test of the project: the Swift suites (unit and over real sockets), then the
-# interop suites in Python (official protocol test cases, python-engineio) against
-# sio-e2e-server. Creates the Python virtualenv in .venv on first use.
+# Runs every test of the project: the Swift suites (unit and over real sockets), the interop
+# suites in Python (official protocol test cases, python-engineio, python-socketio) against
+# sio-e2e-server, the cluster suites on PostgreSQL, then the console's. Creates the Python
+# virtualenv in .venv on first use.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The cluster suites need a PostgreSQL: run everything under a throw-away one (a temporary
+# folder, a free port on 127.0.0.1), removed when the tests end.
+if [ -z "${SIO_TEST_POSTGRES_URL:-}" ]; then
+    exec scripts/with-postgres.sh "$0" "$@"
+fi
 
 echo "== swift build"
 swift build --build-tests
@@ -18,8 +25,12 @@ fi
 .venv/bin/pip install --quiet --disable-pip-version-check -r Tests/Interop/requirements.txt
 SIO_E2E_SERVER="$PWD/.build/debug/sio-e2e-server" .venv/bin/python -m pytest -q -p no:cacheprovider Tests/Interop
 
+echo "== cluster: three sio-e2e-server nodes on one PostgreSQL"
+SIO_E2E_SERVER="$PWD/.build/debug/sio-e2e-server" .venv/bin/python -m pytest -q -p no:cacheprovider Tests/Cluster
+
 echo "== console: sioconsole --headless (commands on stdin, JSON lines on stdout)"
-SIOCONSOLE="$PWD/.build/debug/sioconsole" .venv/bin/python -m pytest -q -p no:cacheprovider Tests/Console
+SIOCONSOLE="$PWD/.build/debug/sioconsole" SIO_E2E_SERVER="$PWD/.build/debug/sio-e2e-server" \
+    .venv/bin/python -m pytest -q -p no:cacheprovider Tests/Console
 
 echo "== console: the full screen in tmux"
 SIOCONSOLE="$PWD/.build/debug/sioconsole" PYTHON="$PWD/.venv/bin/python" Tests/Console/console_e2e.sh

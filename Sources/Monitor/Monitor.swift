@@ -27,6 +27,8 @@ public final class Monitor: Sendable {
     /// When the monitor was made, in nanoseconds since 1970 (the header's uptime).
     public let startedAt: Int64
     let hub: CaptureHub
+    /// Polls the cluster, when the server is on one.
+    let poller: ClusterPoller?
     private let started = Atomic<Bool>(false)
     private let emitCounter = Atomic<Int>(0)
 
@@ -34,13 +36,22 @@ public final class Monitor: Sendable {
     ///
     /// - Parameters:
     ///   - server: The server to watch.
-    ///   - configuration: Buffer sizes and sampling.
-    public init(server: SocketIOServer, configuration: MonitorConfiguration = MonitorConfiguration()) {
+    ///   - configuration: Buffer sizes, sampling and the cluster polling period.
+    ///   - cluster: Reads the cluster adapters of a server that runs on a cluster: the
+    ///     monitor then polls the nodes and the other servers' sockets; `nil` for a
+    ///     single-node server.
+    public init(server: SocketIOServer, configuration: MonitorConfiguration = MonitorConfiguration(), cluster: (any ClusterProbe)? = nil) {
         self.server = server
         self.configuration = configuration
         self.startedAt = WallClock.nanoseconds()
         self.hub = CaptureHub(configuration: configuration)
+        self.poller = cluster.map {
+            ClusterPoller(probe: $0, interval: configuration.clusterPollInterval, timeout: configuration.clusterFetchTimeout)
+        }
     }
+
+    /// Whether the monitor watches a cluster (it was given a ``ClusterProbe``).
+    public var watchesCluster: Bool { poller != nil }
 
     /// Installs the hooks, and picks up the namespaces, connections and sockets that exist
     /// already. Calling it again does nothing.
@@ -55,12 +66,14 @@ public final class Monitor: Sendable {
         for namespace in server.namespaces.values.sorted(by: { $0.name < $1.name }) {
             Self.watch(namespace, hub: hub)
         }
+        poller?.start(server: server)
     }
 
     /// Stops recording: the hooks stay installed (the server has no way to remove them)
     /// but do nothing from now on.
     public func stop() {
         hub.setActive(false)
+        poller?.stop()
     }
 
     /// Turns packet recording on or off; the tables and counters stay up to date.
@@ -121,8 +134,25 @@ public final class Monitor: Sendable {
         }
         if dropped > 0 { state.countDropped(dropped) }
         if overflowed { resync(&state) }
+        let clusterChanged = drainCluster(into: &state)
         state.setTotals(totals)
-        return !structural.isEmpty || !packets.isEmpty || dropped > 0 || overflowed
+        return !structural.isEmpty || !packets.isEmpty || dropped > 0 || overflowed || clusterChanged
+    }
+
+    /// Merges the newest cluster poll, if `state` has not seen it (after the hooks' records,
+    /// so a socket that disconnected here is known as gone before the fetch is merged).
+    private func drainCluster(into state: inout MonitorState) -> Bool {
+        guard let poller else { return false }
+        var changed = false
+        if state.cluster == nil {
+            state.cluster = ClusterStatus()
+            changed = true
+        }
+        if let sample = poller.latest, sample.generation != state.clusterGeneration {
+            state.applyCluster(sample, time: WallClock.nanoseconds())
+            changed = true
+        }
+        return changed
     }
 
     /// Rebuilds the tables of `state` from the server as it is now (after the structural

@@ -13,12 +13,18 @@ struct E2EOptions {
     var transports: [EngineTransportKind] = [.polling, .websocket]
     var connectTimeout = 1000
     var adapter: String?
+    /// The cluster heartbeat, in milliseconds (nil: the adapter's defaults, 5000 and 10000).
+    var heartbeatInterval: Int?
+    var heartbeatTimeout: Int?
+    /// How long fetchSockets/serverSideEmitWithAck wait for the other servers, in milliseconds.
+    var requestsTimeout: Int?
     var recovery = false
 
     static let usage = """
         usage: sio-e2e-server [--host 127.0.0.1] [--port 3000] [--ping-interval 300] [--ping-timeout 200]
                               [--connect-timeout 1000] [--max-payload 1000000] [--header-timeout 10000]
                               [--transports polling,websocket] [--recovery] [--adapter postgres://…]
+                              [--heartbeat-interval 5000] [--heartbeat-timeout 10000] [--requests-timeout 5000]
         The server of the official protocol test suites, on one port:
           /engine.io/  a plain Engine.IO v4 echo server;
           /socket.io/  Socket.IO with namespaces / and /custom: emits "auth" on connection, and answers
@@ -26,6 +32,9 @@ struct E2EOptions {
                        test events (fetch-sockets, sockets-join, sockets-leave, disconnect-sockets,
                        broadcast-except, broadcast-with-ack, server-side-emit, server-count, set-data).
           --adapter    share rooms and broadcasts with other servers through PostgreSQL.
+          --heartbeat-interval, --heartbeat-timeout, --requests-timeout  the adapter's timing in
+                       milliseconds: how often this server says it is alive, how long a silent server
+                       still counts, how long cluster requests wait for the other servers.
         Port 0 picks a free port; the bound address is printed as "listening on HOST:PORT".
         """
 
@@ -52,6 +61,9 @@ struct E2EOptions {
             case "--adapter": options.adapter = value
             case "--connect-timeout": options.connectTimeout = try integer(flag, value, in: 1...86_400_000)
             case "--header-timeout": options.headerTimeout = try integer(flag, value, in: 1...86_400_000)
+            case "--heartbeat-interval": options.heartbeatInterval = try integer(flag, value, in: 1...86_400_000)
+            case "--heartbeat-timeout": options.heartbeatTimeout = try integer(flag, value, in: 1...86_400_000)
+            case "--requests-timeout": options.requestsTimeout = try integer(flag, value, in: 1...86_400_000)
             case "--transports":
                 options.transports = try value.split(separator: ",").map { name in
                     guard let kind = EngineTransportKind(rawValue: String(name)) else {

@@ -39,7 +39,11 @@ socketOptions.connectTimeout = .milliseconds(options.connectTimeout)
 if options.recovery { socketOptions.connectionStateRecovery = ConnectionStateRecoveryOptions() }
 if let url = options.adapter {
     do {
-        socketOptions.adapter = try PostgresAdapter.factory(url: url)
+        var adapterOptions = PostgresAdapterOptions()
+        if let interval = options.heartbeatInterval { adapterOptions.cluster.heartbeatInterval = .milliseconds(interval) }
+        if let timeout = options.heartbeatTimeout { adapterOptions.cluster.heartbeatTimeout = .milliseconds(timeout) }
+        if let timeout = options.requestsTimeout { adapterOptions.cluster.requestsTimeout = .milliseconds(timeout) }
+        socketOptions.adapter = try PostgresAdapter.factory(url: url, options: adapterOptions)
     } catch {
         FileHandle.standardError.write(Data("\(error)\n".utf8))
         exit(2)
@@ -49,7 +53,9 @@ let io = SocketIOServer(options: socketOptions)
 let nodeName = "\(ProcessInfo.processInfo.processIdentifier)"
 for name in ["/", "/custom"] {
     TestSuiteHandlers.install(on: io.of(name))
-    ClusterHandlers.install(on: io.of(name), nodeName: nodeName)
+    // The cluster suites' events only on a cluster node: a single node stays exactly the
+    // server the protocol suites and the benchmark describe (and pays for nothing else).
+    if options.adapter != nil { ClusterHandlers.install(on: io.of(name), nodeName: nodeName) }
 }
 
 let listener: any Channel

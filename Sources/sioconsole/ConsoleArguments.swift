@@ -13,12 +13,14 @@ struct ConsoleArguments: Equatable {
     var logFile: String?
     var namespaces: [String] = []
     var benchHandlers = false
+    var adapter: String?
     var help = false
 
     static let usage = """
     usage: sioconsole [--host 127.0.0.1] [--port 3000] [--path /socket.io/] [--cors-origin ORIGIN…]
                       [--ping-interval ms] [--ping-timeout ms] [--recovery] [--theme NAME|PATH]
                       [--read-only] [--headless] [--log FILE] [--namespace /NAME…] [--bench-handlers]
+                      [--adapter postgres://USER@HOST:PORT/DB]
 
     Starts a Socket.IO v4 server and its administration console in one process.
 
@@ -39,6 +41,9 @@ struct ConsoleArguments: Equatable {
                             namespaces that exist)
       --bench-handlers      install the benchmark's handlers on / (join, broadcast, message,
                             message-with-ack), for measuring the server with the console on
+      --adapter URL         run on the PostgreSQL cluster adapter (postgres://…): the console
+                            then shows the cluster's nodes (n, :nodes) and the sockets of every
+                            node, and acts on them through the cluster
       -h, --help            this help
 
     Keys in the console: ? lists them all. Commands: type : then help.
@@ -102,6 +107,7 @@ struct ConsoleArguments: Equatable {
                     result.namespaces.append(arguments[index])
                 }
             case "--bench-handlers": result.benchHandlers = true
+            case "--adapter": result.adapter = try value(argument)
             case "-h", "--help": result.help = true
             default: throw ArgumentError("unknown argument \(argument)")
             }

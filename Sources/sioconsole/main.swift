@@ -5,6 +5,7 @@ import EngineIO
 import Logging
 import Monitor
 import SocketIO
+import SocketIOPostgresAdapter
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -59,6 +60,13 @@ if !arguments.corsOrigins.isEmpty {
     options.engine.cors = arguments.corsOrigins.contains("*") ? .allowAll : CORSOptions(origin: .list(arguments.corsOrigins))
 }
 if arguments.recovery { options.connectionStateRecovery = ConnectionStateRecoveryOptions() }
+if let url = arguments.adapter {
+    do {
+        options.adapter = try PostgresAdapter.factory(url: url)
+    } catch {
+        fail("--adapter: \(error)", code: 2)
+    }
+}
 let io = SocketIOServer(options: options)
 for name in arguments.namespaces { _ = io.of(name) }
 if arguments.benchHandlers { BenchmarkHandlers.install(on: io.of("/")) }
@@ -94,6 +102,7 @@ consoleOptions.readOnly = arguments.readOnly
 consoleOptions.logFile = arguments.logFile
 consoleOptions.address = "\(host):\(port)\(arguments.path)"
 consoleOptions.quitStopsServer = true
+if arguments.adapter != nil { consoleOptions.cluster = ClusterAdapterProbe() }
 let console = SocketIOConsole(server: io, options: consoleOptions)
 
 let outcome: ConsoleExit
@@ -113,6 +122,7 @@ if arguments.headless {
         fail(error.message, code: 1)
     }
 }
+console.monitor.stop()
 try? blocking { await io.close() }
 switch outcome {
 case .quit, .endOfInput: Glibc.exit(0)

@@ -200,6 +200,13 @@ tt_keys y
 check "K then y closes frank's whole connection" wait_line "$WORK/frank.jsonl" '"nsp": "/admin", "reason"' 10
 tt_keys Escape
 
+echo "# nodes view on the in-memory adapter"
+tt_keys n
+check "n opens the nodes view, which says the server is a single node" tt_wait "Single-node server" 5
+check "a single node's header has no nodes count" sh -c "! tmux -L '$TT_SOCK' capture-pane -p -t ui | head -1 | grep -q ' nodes '"
+tt_keys Escape
+tt_wait_gone "Single-node server" 5 >/dev/null
+
 echo "# mouse"
 tt_keys Escape
 ROW=$(tt_screen | grep -n "$BOB" | head -1 | cut -d: -f1)

@@ -8,11 +8,12 @@ import json
 import os
 import queue
 import subprocess
-import threading
 import time
 
 import pytest
 import socketio
+
+from process_lines import Lines
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = os.environ.get("SIOCONSOLE", os.path.join(ROOT, ".build", "debug", "sioconsole"))
@@ -27,19 +28,13 @@ class Headless:
             [BINARY, "--headless", "--port", "0", "--namespace", "/admin", *arguments],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )
-        self.lines = queue.Queue()
-        self.raw = []
-        self.seen = []
-        threading.Thread(target=self._read, daemon=True).start()
+        self.output = Lines(self.process.stdout, json.loads,
+                            describe_exit=lambda: f"sioconsole exited ({self.process.poll()})")
+        self.raw = self.output.raw
+        self.seen = self.output.seen
         banner = self.next(lambda line: line["type"] == "listening")
         self.port = banner["port"]
         self.url = f"http://127.0.0.1:{self.port}"
-
-    def _read(self):
-        for raw in self.process.stdout:
-            self.raw.append(raw)
-            self.lines.put(json.loads(raw))
-        self.lines.put(None)
 
     def send(self, command):
         self.process.stdin.write((command + "\n").encode())
@@ -47,28 +42,11 @@ class Headless:
 
     def next(self, predicate, timeout=10):
         """The first line (seen before or arriving within `timeout`) that matches."""
-        for line in self.seen:
-            if predicate(line):
-                self.seen.remove(line)
-                return line
-        deadline = time.monotonic() + timeout
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise AssertionError(f"no matching line within {timeout}s; unmatched: {self.seen[-20:]}")
-            try:
-                line = self.lines.get(timeout=remaining)
-            except queue.Empty:
-                continue
-            if line is None:
-                raise AssertionError(f"sioconsole exited ({self.process.poll()}); unmatched: {self.seen[-20:]}")
-            if predicate(line):
-                return line
-            self.seen.append(line)
+        return self.output.next(predicate, timeout)
 
     def reply(self, command, timeout=10):
         self.send(command)
-        return self.next(lambda line: line["type"] in ("reply", "sockets", "rooms", "socket", "help"), timeout)
+        return self.next(lambda line: line["type"] in ("reply", "sockets", "rooms", "socket", "nodes", "help"), timeout)
 
     def close(self):
         if self.process.poll() is None:
@@ -125,14 +103,6 @@ def console():
     running.close()
 
 
-@pytest.fixture
-def clients():
-    made = []
-    yield made
-    for client in made:
-        client.close()
-
-
 def test_connections_and_events_become_json_lines(console, clients):
     alice = Client(console.url, auth={"token": "s3cret"}, query="user=alice")
     clients.append(alice)
@@ -168,6 +138,16 @@ def test_join_rooms_sockets_and_show(console, clients):
     assert shown["socket"]["data"] is None
     assert console.reply(f"leave lobby {alice.sid()}")["ok"] is True
     assert console.next(lambda line: line["type"] == "leave")["room"] == "lobby"
+
+
+def test_nodes_says_the_server_is_a_single_node(console, clients):
+    alice = Client(console.url)
+    clients.append(alice)
+    console.next(lambda line: line["type"] == "connect")
+    reply = console.reply("nodes")
+    assert reply["cluster"] is False and reply["servers"] == 1 and reply["nodes"] == []
+    assert "single-node" in reply["summary"]
+    assert "node" not in console.reply("sockets")["sockets"][0]
 
 
 def test_emit_to_a_room_reaches_only_its_members(console, clients):
@@ -220,8 +200,13 @@ def test_filter_and_pause_change_what_is_printed(console, clients):
     assert event["event"] == "chat"
     assert console.reply("filter")["message"] == "event:chat"
     assert console.reply("pause")["ok"] is True
+    events_before = console.reply("sockets")["sockets"][0]["in"]
     alice.sio.emit("chat", ("while paused",))
-    time.sleep(0.5)
+    # The server has counted the event (the counters stay live while paused), so had it been
+    # printed, it would be among the lines read by the time the reply arrives.
+    deadline = time.monotonic() + 10
+    while console.reply("sockets")["sockets"][0]["in"] <= events_before:
+        assert time.monotonic() < deadline, "the server never counted the event sent while paused"
     assert all(line.get("args") != ["while paused"] for line in console.seen)
     assert console.reply("resume")["ok"] is True
     assert console.next(lambda line: line.get("args") == ["while paused"])["event"] == "chat"

@@ -196,6 +196,9 @@ public final class ConsoleController {
         case .help:
             model.overlay = .help
             model.overlayScroll = 0
+        case .nodes:
+            model.overlay = .nodes
+            model.overlayScroll = 0
         case .command:
             model.prompt = .command(LineEditor())
             model.completions = []
@@ -422,6 +425,9 @@ public final class ConsoleController {
             }
             model.overlay = nil
             model.focus = .tree
+        case .nodes:
+            model.overlay = .nodes
+            model.overlayScroll = 0
         case .show(let id):
             guard let socket = model.state.resolveSocket(id) else {
                 model.say("no socket " + Sanitizer.clean(id, limit: 40), error: true)

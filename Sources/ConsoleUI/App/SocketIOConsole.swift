@@ -23,6 +23,9 @@ public struct ConsoleOptions: Sendable {
     public var themeSearchPaths: [String]?
     /// Buffer sizes and sampling of the monitor.
     public var monitor = MonitorConfiguration()
+    /// Reads the cluster adapter when the server runs on a cluster: the console then shows
+    /// the nodes (`n`, `:nodes`) and the other servers' sockets; `nil` for a single node.
+    public var cluster: (any ClusterProbe)?
 
     /// Creates the default options.
     public init() {}
@@ -68,7 +71,7 @@ public final class SocketIOConsole: Sendable {
     public init(server: SocketIOServer, options: ConsoleOptions = ConsoleOptions()) {
         self.server = server
         self.options = options
-        self.monitor = Monitor(server: server, configuration: options.monitor)
+        self.monitor = Monitor(server: server, configuration: options.monitor, cluster: options.cluster)
     }
 
     /// Creates a console for `server` with a theme (the design's short form).

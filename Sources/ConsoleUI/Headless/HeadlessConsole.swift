@@ -10,7 +10,7 @@ import Darwin
 /// The console without a screen (`--headless`): each stream entry is written as a JSON
 /// line on standard output (``LogEntry/jsonLine()``), commands are read line by line from
 /// standard input, and each command is answered with a JSON line of type `reply` (or
-/// `sockets`, `rooms`, `socket`, `help`). For scripts and CI.
+/// `sockets`, `rooms`, `socket`, `nodes`, `help`). For scripts and CI.
 final class HeadlessConsole {
     let monitor: Monitor
     let executor: ActionExecutor
@@ -147,6 +147,8 @@ final class HeadlessConsole {
             object.add("nsp", namespace)
             object.addRaw("rooms", "[" + rows.joined(separator: ",") + "]")
             emit(object.text)
+        case .nodes:
+            emit(MonitorJSON.nodes(state: state, now: WallClock.nanoseconds()))
         case .show(let id):
             guard let socket = state.resolveSocket(id) else {
                 reply("show", ok: false, message: "no socket " + Sanitizer.clean(id, limit: 40))

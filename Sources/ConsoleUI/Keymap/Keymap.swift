@@ -38,7 +38,7 @@ public enum Key: Hashable, Sendable {
 public enum ConsoleAction: String, Sendable, CaseIterable {
     case quit, help, command, filter, nextPane, previousPane
     case up, down, left, right, pageUp, pageDown, top, bottom
-    case open, back, kick, kickClose, pause, togglePrivate, clearFilter, redraw
+    case open, back, kick, kickClose, pause, togglePrivate, clearFilter, redraw, nodes
 }
 
 /// Where the focus is: which bindings apply.
@@ -55,6 +55,8 @@ public enum KeyContext: String, Sendable, CaseIterable {
     case packet
     /// The help screen.
     case help
+    /// The cluster's nodes.
+    case nodes
 }
 
 /// One binding: keys, what they do, where, and whether the key bar shows it.
@@ -116,14 +118,14 @@ public struct Keymap: Sendable {
     }
 
     static let panes: Set<KeyContext> = [.tree, .sockets, .log]
-    static let scrolling: Set<KeyContext> = [.tree, .sockets, .log, .details, .packet, .help]
+    static let scrolling: Set<KeyContext> = [.tree, .sockets, .log, .details, .packet, .help, .nodes]
 
     /// The console's bindings.
     public static let standard: [KeyBinding] = [
         KeyBinding([.character("k")], .kick, short: "Kick", description: "kick the selected socket (namespace disconnect), after y", contexts: [.sockets, .details]),
         KeyBinding([.character("K")], .kickClose, short: "Close", description: "close the selected socket's whole connection, after y", contexts: [.sockets, .details]),
         KeyBinding([.enter], .open, short: "Open", description: "drill in: namespace/room → its sockets, socket → details, packet → payload", contexts: panes),
-        KeyBinding([.escape, .character("h"), .left], .back, short: "Back", description: "back to the panes", contexts: [.details, .packet, .help]),
+        KeyBinding([.escape, .character("h"), .left], .back, short: "Back", description: "back to the panes", contexts: [.details, .packet, .help, .nodes]),
         KeyBinding([.up, .character("k"), .control("p")], .up, short: "Up", description: "move up", contexts: scrolling, inBar: false),
         KeyBinding([.down, .character("j"), .control("n")], .down, short: "Down", description: "move down", contexts: scrolling, inBar: false),
         KeyBinding([.left, .character("h")], .left, short: "Left", description: "previous pane", contexts: panes, inBar: false),
@@ -132,14 +134,16 @@ public struct Keymap: Sendable {
         KeyBinding([.pageDown, .control("f")], .pageDown, short: "PgDn", description: "page down", contexts: scrolling, inBar: false),
         KeyBinding([.character("g"), .home], .top, short: "Top", description: "go to the top (the log stops following)", contexts: scrolling, inBar: false),
         KeyBinding([.character("G"), .end], .bottom, short: "Follow", description: "go to the bottom (the stream follows new packets)", contexts: [.log]),
-        KeyBinding([.character("G"), .end], .bottom, short: "Bottom", description: "go to the bottom", contexts: [.tree, .sockets, .details, .packet, .help], inBar: false),
+        KeyBinding([.character("G"), .end], .bottom, short: "Bottom", description: "go to the bottom", contexts: [.tree, .sockets, .details, .packet, .help, .nodes], inBar: false),
         KeyBinding([.tab], .nextPane, short: "Pane", description: "next pane", contexts: panes),
         KeyBinding([.backTab], .previousPane, short: "Pane", description: "previous pane", contexts: panes, inBar: false),
         KeyBinding([.character("/")], .filter, short: "Filter", description: "filter the packet stream (event:, socket:, room:, nsp:, dir:, text)"),
         KeyBinding([.character("\\")], .clearFilter, short: "Unfilter", description: "clear the filter", inBar: false),
         KeyBinding([.character("p"), .character(" ")], .pause, short: "Pause", description: "pause / resume the packet stream (it keeps recording)"),
         KeyBinding([.character("i")], .togglePrivate, short: "Id-rooms", description: "show / hide each socket's private room", contexts: [.tree]),
-        KeyBinding([.character(":")], .command, short: "Cmd", description: "command line (Tab completes, ↑/↓ history): join, leave, kick, kick!, emit, filter, theme, export, help, quit"),
+        // Out of the bar (it is full at 80 columns); on a cluster the header shows "nodes N (n)".
+        KeyBinding([.character("n")], .nodes, short: "Nodes", description: "the cluster's nodes: id, alive or late, time since the last heartbeat (:nodes)", inBar: false),
+        KeyBinding([.character(":")], .command, short: "Cmd", description: "command line (Tab completes, ↑/↓ history): join, leave, kick, kick!, emit, filter, nodes, theme, export, help, quit"),
         KeyBinding([.character("?"), .function(1)], .help, short: "Help", description: "this help"),
         KeyBinding([.control("l")], .redraw, short: "Redraw", description: "redraw the screen", inBar: false),
         KeyBinding([.character("q")], .quit, short: "Quit", description: "quit (asks y first; Ctrl-C quits at once)"),

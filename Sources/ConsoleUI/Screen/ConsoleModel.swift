@@ -18,6 +18,8 @@ public enum Overlay: Sendable, Equatable {
     case packet(UInt64)
     /// Every key and command.
     case help
+    /// The servers of the cluster (or that there is one).
+    case nodes
 }
 
 /// What the bottom line is doing.
@@ -176,7 +178,7 @@ public struct ConsoleModel: Sendable {
             switch overlay {
             case .details(let id): return .socket(id)
             case .packet(let id): return state.log.entry(id: id)?.socketID.map(Selection.socket) ?? .none
-            case .help: break
+            case .help, .nodes: break
             }
         }
         switch focus {
@@ -204,6 +206,7 @@ public struct ConsoleModel: Sendable {
         case .details?: .details
         case .packet?: .packet
         case .help?: .help
+        case .nodes?: .nodes
         case nil:
             switch focus {
             case .tree: .tree

@@ -69,6 +69,10 @@ public enum ConsoleRenderer {
             segments.append((" " + Sanitizer.clean(name, limit: 20) + " ", .header))
             segments.append((String(model.state.namespaces[name]?.sockets.count ?? 0), .headerValue))
         }
+        if let cluster = model.state.cluster {
+            segments.append(("  nodes ", .header))
+            segments.append(("\(cluster.serverCount) (n)", .headerValue))
+        }
         if let rss = model.residentBytes {
             segments.append(("  mem ", .header))
             segments.append((ProcessMemory.format(bytes: rss), .headerValue))
@@ -177,7 +181,7 @@ public enum ConsoleRenderer {
         let width = rect.width - 2
         let visible = rect.height - 3
         guard width > 4, visible > 0 else { return }
-        let columns = RowFormatter.socketColumns(width: width, showNamespace: false)
+        let columns = RowFormatter.socketColumns(width: width, showNamespace: false, showNode: model.state.cluster != nil)
         canvas.draw(RowFormatter.socketHeading(columns, width: width), row: rect.top + 1, column: rect.left + 1, width: width,
                     style: Style(.column), fill: true)
         var selectedIndex = 0
@@ -261,7 +265,8 @@ public enum ConsoleRenderer {
             guard let socket = model.state.sockets[id] else {
                 return ("Socket " + id, [("This socket has disconnected.", .warning)])
             }
-            return ("Socket " + id + " (k kick, K close connection)", RowFormatter.socketDetails(socket, state: model.state, now: now))
+            let place = socket.isRemote ? " on another node" : ""
+            return ("Socket " + id + place + " (k kick, K close connection)", RowFormatter.socketDetails(socket, state: model.state, now: now))
         case .packet(let id):
             guard let entry = model.state.log.entry(id: id) else {
                 return ("Entry #\(id)", [("This entry is no longer in the log.", .warning)])
@@ -269,6 +274,9 @@ public enum ConsoleRenderer {
             return ("Entry #\(id)", RowFormatter.packetDetails(entry))
         case .help:
             return ("Help", RowFormatter.help(keymap: keymap, readOnly: model.readOnly))
+        case .nodes:
+            let servers = model.state.cluster.map { " — \($0.serverCount) server(s)" } ?? " — single node"
+            return ("Nodes" + servers, RowFormatter.nodes(model.state, now: now))
         }
     }
 

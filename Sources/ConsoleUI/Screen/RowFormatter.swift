@@ -15,6 +15,7 @@ public enum RowFormatter {
         case .console: .success
         case .error: .error
         case .dropped: .warning
+        case .node: .system
         }
     }
 
@@ -40,6 +41,7 @@ public enum RowFormatter {
         case .console: label = "console"
         case .error: label = "error"
         case .dropped: label = "dropped"
+        case .node: label = "node"
         case .connect, .disconnect, .join, .leave, .upgrade: label = entry.kind.rawValue
         }
         text += TextWidth.fit(Sanitizer.clean(label, limit: 40), wide ? 18 : 12) + " "
@@ -81,21 +83,26 @@ public enum RowFormatter {
         let value: (SocketEntry, MonitorState, Int64) -> String
     }
 
-    /// The columns that fit `width`, most useful first; ROOMS takes what is left.
-    static func socketColumns(width: Int, showNamespace: Bool) -> [Column] {
+    /// The columns that fit `width`, most useful first; ROOMS takes what is left. On a
+    /// cluster, NODE says which sockets are on another server (their transport and
+    /// counters stay there: `-`).
+    static func socketColumns(width: Int, showNamespace: Bool, showNode: Bool = false) -> [Column] {
         var candidates: [(priority: Int, column: Column)] = [
             // Whole ids (20 characters) whenever there is room: they are what commands take.
             (0, Column(title: "ID", width: width >= 45 ? 20 : 12, alignRight: false) { socket, _, _ in socket.id }),
             (1, Column(title: "TRANSPORT", width: 11, alignRight: false) { socket, _, _ in
-                socket.upgraded ? socket.transport + " ↑" : socket.transport
+                socket.isRemote ? "-" : (socket.upgraded ? socket.transport + " ↑" : socket.transport)
             }),
-            (2, Column(title: "IN", width: 6, alignRight: true) { socket, _, _ in String(socket.eventsIn) }),
-            (2, Column(title: "OUT", width: 6, alignRight: true) { socket, _, _ in String(socket.eventsOut) }),
+            (2, Column(title: "IN", width: 6, alignRight: true) { socket, _, _ in socket.isRemote ? "-" : String(socket.eventsIn) }),
+            (2, Column(title: "OUT", width: 6, alignRight: true) { socket, _, _ in socket.isRemote ? "-" : String(socket.eventsOut) }),
             (3, Column(title: "ADDRESS", width: 15, alignRight: false) { socket, _, _ in Sanitizer.clean(socket.address, limit: 40) }),
             (4, Column(title: "FOR", width: 7, alignRight: true) { socket, _, now in
                 WallClock.duration(seconds: (now / 1_000_000 - socket.connectedAt) / 1000)
             }),
         ]
+        if showNode {
+            candidates.append((1, Column(title: "NODE", width: 6, alignRight: false) { socket, _, _ in socket.node ?? "local" }))
+        }
         if showNamespace {
             candidates.append((6, Column(title: "NSP", width: 8, alignRight: false) { socket, _, _ in Sanitizer.clean(socket.namespace, limit: 20) }))
         }
@@ -114,8 +121,8 @@ public enum RowFormatter {
             let rooms = state.rooms(of: socket.id).filter { $0 != socket.id }.sorted()
             return rooms.isEmpty ? "-" : rooms.map { Sanitizer.clean($0, limit: 30) }.joined(separator: ",")
         }
-        // Display order: ID, NSP, ADDRESS, TRANSPORT, ROOMS, FOR, IN, OUT.
-        let order = ["ID", "NSP", "ADDRESS", "TRANSPORT", "ROOMS", "FOR", "IN", "OUT"]
+        // Display order: ID, NODE, NSP, ADDRESS, TRANSPORT, ROOMS, FOR, IN, OUT.
+        let order = ["ID", "NODE", "NSP", "ADDRESS", "TRANSPORT", "ROOMS", "FOR", "IN", "OUT"]
         let all = chosen.map(\.1) + (roomsWidth > 0 ? [rooms] : [])
         return order.compactMap { title in all.first { $0.title == title } }
     }
@@ -141,13 +148,21 @@ public enum RowFormatter {
         lines.append(("Socket", .title))
         field("id", socket.id)
         field("namespace", Sanitizer.clean(socket.namespace))
-        field("engine id", socket.engineID)
-        field("transport", socket.transport + (socket.upgraded ? " (upgraded from polling)" : ""))
+        if socket.isRemote {
+            field("node", "another server of the cluster (acted on through the cluster adapter)", .warning)
+        } else {
+            field("engine id", socket.engineID)
+            field("transport", socket.transport + (socket.upgraded ? " (upgraded from polling)" : ""))
+        }
         field("address", Sanitizer.clean(socket.address))
         field("connected", WallClock.timeOfDay(socket.connectedAt * 1_000_000) + " ("
             + WallClock.duration(seconds: (now / 1_000_000 - socket.connectedAt) / 1000) + " ago)")
-        field("recovered", socket.recovered ? "yes" : "no")
-        field("events", "\(socket.eventsIn) in, \(socket.eventsOut) out")
+        if socket.isRemote {
+            field("events", "counted on its own server", .dim)
+        } else {
+            field("recovered", socket.recovered ? "yes" : "no")
+            field("events", "\(socket.eventsIn) in, \(socket.eventsOut) out")
+        }
         lines.append(("", .text))
         lines.append(("Rooms", .title))
         let rooms = state.rooms(of: socket.id).sorted()

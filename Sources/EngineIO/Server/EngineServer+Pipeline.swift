@@ -54,6 +54,9 @@ extension EngineServer {
             withErrorHandling: true
         )
         upgradeContext.value.installUpgrader = try makeUpgraderInstaller(channel: channel, upgrader: upgrader)
+        // The installer holds the upgrader, whose closures hold this context: a cycle that the
+        // end of the connection (or its upgrade, below) breaks.
+        channel.closeFuture.whenComplete { _ in upgradeContext.value.installUpgrader = nil }
         if engines.contains(where: { $0.options.httpCompression != nil }) {
             try operations.addHandler(HTTPCompression.makeCompressor(), name: HandlerName.compressor)
         }
@@ -223,6 +226,8 @@ extension EngineServer {
     }
 
     func upgradePipeline(channel: any Channel, context: NIOLoopBoundBox<UpgradeContext>, httpHandlerNames: [String]) throws {
+        // No more HTTP on this connection: let go of the HTTP handlers the installer kept.
+        context.value.installUpgrader = nil
         let operations = channel.pipeline.syncOperations
         // The frame handlers take the place of the engine's HTTP handler, in front of
         // anything an application added after the engine.

@@ -35,6 +35,8 @@ public struct ActionOutcome: Sendable, Equatable {
 /// through the server's public API: `Socket.join/leave/disconnect`, and the namespace's
 /// `in(room).socketsJoin/socketsLeave/disconnectSockets` and `to(…).emit` (with
 /// `timeout(…)` for acknowledgements).
+/// On a cluster, the sockets of other servers are reached through the namespace as well
+/// (`in(id)`, `to(id)`), which the cluster adapter carries to the server that holds them.
 ///
 /// Replies to emits with `--ack` arrive later, on server threads; they are handed to the
 /// monitor as ``ConsoleNote``s and show up in the packet stream.
@@ -76,7 +78,7 @@ public final class ActionExecutor: Sendable {
             return kick(ids: ids, close: close, selection: selection, state: state)
         case .emit(let emit):
             return self.emit(emit, selection: selection, state: state)
-        case .filter, .theme, .export, .help, .quit, .pause, .resume, .sockets, .rooms, .show:
+        case .filter, .theme, .export, .help, .quit, .pause, .resume, .sockets, .rooms, .show, .nodes:
             return .failed("\(command.name) is not an action")
         }
     }
@@ -107,11 +109,10 @@ public final class ActionExecutor: Sendable {
         let resolved = resolve(ids, state: state)
         if let error = resolved.error { return .failed(error) }
         for entry in resolved.sockets {
-            guard let socket = entry.socket else { continue }
-            if join { socket.join(room) } else { socket.leave(room) }
+            changeRoom(of: entry, join: join, room: room)
         }
         let names = resolved.sockets.map(\.id).joined(separator: ", ")
-        return .done("\(names) \(verb) \(shownRoom)")
+        return .done("\(names) \(verb) \(shownRoom)" + Self.viaCluster(resolved.sockets))
     }
 
     // MARK: Kick
@@ -139,9 +140,9 @@ public final class ActionExecutor: Sendable {
         let resolved = resolve(ids, state: state)
         if let error = resolved.error { return .failed(error) }
         for entry in resolved.sockets {
-            entry.socket?.disconnect(close: close)
+            disconnect(entry, close: close)
         }
-        return .done("\(what) \(resolved.sockets.map(\.id).joined(separator: ", "))")
+        return .done("\(what) \(resolved.sockets.map(\.id).joined(separator: ", "))" + Self.viaCluster(resolved.sockets))
     }
 
     // MARK: Emit
@@ -213,26 +214,27 @@ public final class ActionExecutor: Sendable {
         let monitor = self.monitor
         let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
         for id in recipients.sorted() {
-            guard let socket = state.sockets[id]?.socket else {
-                monitor.note(ConsoleNote(kind: .error, message: "emit #\(emitID): socket \(id) is gone", namespace: name,
-                                         socketID: id, emitID: emitID, event: command.event))
-                if let (replied, total) = tracker.record(replied: false) {
+            let done: @Sendable (AckOutcome) -> Void = { outcome in
+                switch outcome {
+                case .replied(let reply):
+                    monitor.note(ConsoleNote(kind: .reply, message: "reply to emit #\(emitID) from \(id):", namespace: name,
+                                             socketID: id, emitID: emitID, event: command.event, arguments: reply))
+                case .timedOut, .failed:
+                    var why = "no reply within \(milliseconds) ms"
+                    if case .failed(let reason) = outcome { why = "no reply: " + reason }
+                    monitor.note(ConsoleNote(kind: .error, message: "emit #\(emitID): \(why) from \(id)",
+                                             namespace: name, socketID: id, emitID: emitID, event: command.event))
+                }
+                if let (replied, total) = tracker.record(replied: outcome.isReply) {
                     monitor.note(Self.summary(emitID: emitID, event: event, replied: replied, total: total, namespace: name, name: command.event))
                 }
-                continue
             }
             do {
-                try socket.timeout(timeout).emit(command.event, command.arguments) { result in
-                    switch result {
-                    case .success(let reply):
-                        monitor.note(ConsoleNote(kind: .reply, message: "reply to emit #\(emitID) from \(id):", namespace: name,
-                                                 socketID: id, emitID: emitID, event: command.event, arguments: reply))
-                    case .failure(let error):
-                        let why = error == .ackTimeout ? "no reply within \(milliseconds) ms" : "no reply: \(error)"
-                        monitor.note(ConsoleNote(kind: .error, message: "emit #\(emitID): \(why) from \(id)",
-                                                 namespace: name, socketID: id, emitID: emitID, event: command.event))
-                    }
-                    if let (replied, total) = tracker.record(replied: (try? result.get()) != nil) {
+                // This server's sockets directly; another server's through the cluster.
+                if try !self.emit(command, to: state.sockets[id], timeout: timeout, in: namespace, done: done) {
+                    monitor.note(ConsoleNote(kind: .error, message: "emit #\(emitID): socket \(id) is gone", namespace: name,
+                                             socketID: id, emitID: emitID, event: command.event))
+                    if let (replied, total) = tracker.record(replied: false) {
                         monitor.note(Self.summary(emitID: emitID, event: event, replied: replied, total: total, namespace: name, name: command.event))
                     }
                 }
@@ -273,13 +275,18 @@ public final class ActionExecutor: Sendable {
 
     // MARK: Helpers
 
+    /// What an outcome adds when some sockets are on other servers.
+    static func viaCluster(_ sockets: [SocketEntry]) -> String {
+        sockets.contains(where: \.isRemote) ? " (on another node: sent through the cluster adapter)" : ""
+    }
+
     private func resolve(_ ids: [String], state: MonitorState) -> (sockets: [SocketEntry], error: String?) {
         var sockets: [SocketEntry] = []
         for id in ids {
             guard let entry = state.resolveSocket(id) else {
                 return ([], "no socket \(Sanitizer.clean(id, limit: 40))")
             }
-            guard entry.socket != nil else { return ([], "socket \(entry.id) is gone") }
+            guard entry.socket != nil || entry.isRemote else { return ([], "socket \(entry.id) is gone") }
             sockets.append(entry)
         }
         return (sockets, nil)

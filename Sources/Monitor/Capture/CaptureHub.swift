@@ -106,6 +106,12 @@ public struct MonitorConfiguration: Sendable {
     public var structuralCapacity = 1 << 18
     /// Characters of payload preview per log line.
     public var previewLength = 240
+    /// How long between two rounds of cluster polling (membership and the other servers'
+    /// sockets); a round starts only after the previous one ended.
+    public var clusterPollInterval: Duration = .milliseconds(1500)
+    /// How long one `fetchSockets` across the cluster may take before the round gives up
+    /// (and the sockets last seen stay shown).
+    public var clusterFetchTimeout: Duration = .seconds(3)
 
     /// Creates the default configuration.
     public init() {}

@@ -53,6 +53,8 @@ public enum CommandParser {
             return .sockets(namespace: arguments.first.map(normalizedNamespace))
         case "rooms":
             return .rooms(namespace: arguments.first.map(normalizedNamespace))
+        case "nodes", "cluster":
+            return .nodes
         case "show", "open":
             guard arguments.count == 1 else { throw CommandError("usage: show <socket-id>") }
             return .show(socketID: arguments[0])

@@ -31,6 +31,8 @@ public enum ConsoleCommand: Sendable, Equatable {
     case rooms(namespace: String?)
     /// `show <socket-id>`: a socket's details.
     case show(socketID: String)
+    /// `nodes`: the servers of the cluster (or that the server is a single node).
+    case nodes
 
     /// A change of the stream filter.
     public enum FilterChange: Sendable, Equatable {
@@ -46,7 +48,7 @@ public enum ConsoleCommand: Sendable, Equatable {
     public var isActing: Bool {
         switch self {
         case .join, .leave, .kick, .emit: true
-        case .filter, .theme, .export, .help, .quit, .pause, .resume, .sockets, .rooms, .show: false
+        case .filter, .theme, .export, .help, .quit, .pause, .resume, .sockets, .rooms, .show, .nodes: false
         }
     }
 
@@ -67,6 +69,7 @@ public enum ConsoleCommand: Sendable, Equatable {
         case .sockets: "sockets"
         case .rooms: "rooms"
         case .show: "show"
+        case .nodes: "nodes"
         }
     }
 }
@@ -122,6 +125,7 @@ public enum CommandReference {
         Entry(name: "sockets", syntax: "sockets [/nsp]", summary: "list sockets", acting: false),
         Entry(name: "rooms", syntax: "rooms [/nsp]", summary: "list rooms and their members", acting: false),
         Entry(name: "show", syntax: "show <socket-id>", summary: "a socket's handshake, rooms and data", acting: false),
+        Entry(name: "nodes", syntax: "nodes", summary: "the cluster's servers: id, alive or late, time since the last heartbeat (a single-node server says so)", acting: false),
         Entry(name: "theme", syntax: "theme <name|path>", summary: "switch colour theme", acting: false),
         Entry(name: "export", syntax: "export <file.jsonl>", summary: "write the packet log as JSON lines", acting: false),
         Entry(name: "help", syntax: "help [command]", summary: "list commands", acting: false),

@@ -24,6 +24,8 @@ public struct LogEntry: Sendable, Identifiable {
         case error
         /// Packets were dropped because they came faster than the log records them.
         case dropped
+        /// A server joined or left the cluster.
+        case node
     }
 
     /// Consecutive, increasing from 1.

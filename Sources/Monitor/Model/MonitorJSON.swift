@@ -1,7 +1,7 @@
 import SocketIO
 
-/// The JSON-lines shapes of the console's tables (the `sockets`, `rooms` and `show`
-/// replies of `--headless`). Every string is escaped so the lines are safe on a terminal.
+/// The JSON-lines shapes of the console's tables (the `sockets`, `rooms`, `show` and
+/// `nodes` replies of `--headless`). Every string is escaped so the lines are safe on a terminal.
 public enum MonitorJSON {
     /// Builds one JSON object with keys in the order given.
     public struct Object {
@@ -52,6 +52,7 @@ public enum MonitorJSON {
         var object = Object()
         object.add("id", socket.id)
         object.add("nsp", socket.namespace)
+        if socket.isRemote { return remoteSocket(socket, state: state, details: details, into: object) }
         object.add("engine", socket.engineID)
         object.add("address", socket.address)
         object.add("transport", socket.transport)
@@ -65,6 +66,62 @@ public enum MonitorJSON {
             object.addRaw("handshake", PayloadFormatter.compact(socket.handshake.json, binary: .jsonObject))
             object.addRaw("data", PayloadFormatter.compact(socket.data ?? .null, binary: .jsonObject))
         }
+        return object.text
+    }
+
+    /// A socket of another server: what `fetchSockets` told (no engine, transport nor
+    /// counters: those stay on its server), marked with `"node"`.
+    private static func remoteSocket(_ socket: SocketEntry, state: MonitorState, details: Bool, into object: Object) -> String {
+        var object = object
+        object.add("node", socket.node)
+        object.add("address", socket.address)
+        object.add("rooms", strings: state.rooms(of: socket.id).sorted())
+        object.add("connectedAt", WallClock.iso8601(socket.connectedAt * 1_000_000))
+        if details {
+            object.addRaw("handshake", PayloadFormatter.compact(socket.handshake.json, binary: .jsonObject))
+            object.addRaw("data", PayloadFormatter.compact(socket.data ?? .null, binary: .jsonObject))
+        }
+        return object.text
+    }
+
+    /// The reply to `nodes`: whether the server is on a cluster, and each node of each
+    /// namespace's cluster (``ClusterStatus/rows(now:)``).
+    ///
+    /// - Parameters:
+    ///   - state: The tables (for ``MonitorState/cluster``).
+    ///   - now: The time, in nanoseconds since 1970.
+    /// - Returns: A JSON object of type `nodes`.
+    public static func nodes(state: MonitorState, now: Int64) -> String {
+        var object = Object()
+        object.add("type", "nodes")
+        guard let cluster = state.cluster else {
+            object.add("cluster", false)
+            object.add("servers", 1)
+            object.add("summary", "single-node server: the in-memory adapter, no cluster")
+            object.addRaw("nodes", "[]")
+            return object.text
+        }
+        object.add("cluster", true)
+        object.add("servers", cluster.serverCount)
+        if cluster.namespaces.isEmpty {
+            object.add("summary", cluster.sampledAt == 0 ? "waiting for the first poll of the cluster" : "no namespace is on a cluster adapter")
+        }
+        let rows = cluster.rows(now: now).map { row in
+            var node = Object()
+            node.add("nsp", row.namespace)
+            node.add("uid", row.uid)
+            node.add("self", row.isLocal)
+            node.add("state", row.status.rawValue)
+            node.add("lastHeartbeat", row.lastHeartbeat.map(WallClock.iso8601))
+            node.add("silenceMs", row.silence(now: now).map { Int($0 / 1_000_000) })
+            node.add("publishFailures", row.publishFailures)
+            if row.isLocal, let namespace = cluster.namespaces[row.namespace] {
+                node.add("remoteSockets", state.remoteSocketCount(in: row.namespace))
+                node.add("fetchError", namespace.fetchError)
+            }
+            return node.text
+        }
+        object.addRaw("nodes", "[" + rows.joined(separator: ",") + "]")
         return object.text
     }
 

@@ -1,61 +1,6 @@
-public import SocketIO
+import SocketIO
 import NIOCore
 import Synchronization
-
-/// A connected socket as the console shows it.
-public struct SocketEntry: Sendable, Identifiable {
-    /// The socket id.
-    public let id: String
-    /// Its namespace.
-    public let namespace: String
-    /// The engine connection's id (shared by the client's namespaces).
-    public let engineID: String
-    /// The client's address.
-    public var address: String { handshake.address }
-    /// `polling` or `websocket`.
-    public internal(set) var transport: String
-    /// Whether the connection moved from polling to WebSocket.
-    public internal(set) var upgraded: Bool
-    /// The handshake (headers, query, auth, time…).
-    public let handshake: Handshake
-    /// Whether connection state recovery restored the session.
-    public let recovered: Bool
-    /// When it connected (milliseconds since 1970, from the handshake).
-    public var connectedAt: Int64 { handshake.issued }
-    let tap: SocketTap?
-
-    /// Events received from the client so far.
-    public var eventsIn: Int { tap?.eventsIn.load(ordering: .relaxed) ?? 0 }
-    /// Events sent to the client so far.
-    public var eventsOut: Int { tap?.eventsOut.load(ordering: .relaxed) ?? 0 }
-    /// The socket's `data`, read live; `nil` once the socket is gone.
-    public var data: JSONValue? { tap?.socket?.data }
-    /// The live socket, for acting on it; `nil` once it is gone.
-    public var socket: Socket? { tap?.socket }
-
-    init(info: SocketInfo) {
-        id = info.id
-        namespace = info.namespace
-        engineID = info.engineID
-        transport = info.transport
-        upgraded = info.upgraded
-        handshake = info.handshake
-        recovered = info.recovered
-        tap = info.tap
-    }
-
-    /// Creates an entry without a live socket (tests, replays).
-    public init(id: String, namespace: String, engineID: String, transport: String, upgraded: Bool, handshake: Handshake) {
-        self.id = id
-        self.namespace = namespace
-        self.engineID = engineID
-        self.transport = transport
-        self.upgraded = upgraded
-        self.handshake = handshake
-        self.recovered = false
-        self.tap = nil
-    }
-}
 
 /// A namespace with its rooms.
 public struct NamespaceEntry: Sendable {
@@ -84,9 +29,10 @@ public struct MonitorState: Sendable {
     /// Limits.
     public let configuration: MonitorConfiguration
     /// Namespaces by name.
-    public private(set) var namespaces: [String: NamespaceEntry] = [:]
-    /// Connected sockets by id.
-    public private(set) var sockets: [String: SocketEntry] = [:]
+    public internal(set) var namespaces: [String: NamespaceEntry] = [:]
+    /// Connected sockets by id: this server's, and on a cluster those of the other servers
+    /// (``SocketEntry/isRemote``).
+    public internal(set) var sockets: [String: SocketEntry] = [:]
     /// The packet log.
     public internal(set) var log: PacketLog
     /// Traffic rates.
@@ -96,16 +42,22 @@ public struct MonitorState: Sendable {
     /// Packets not logged because they came too fast, since the start.
     public private(set) var droppedTotal = 0
     /// Increases whenever namespaces, rooms or sockets change.
-    public private(set) var revision: UInt64 = 0
+    public internal(set) var revision: UInt64 = 0
+    /// The cluster as last polled; `nil` on a single-node server (no cluster probe).
+    public internal(set) var cluster: ClusterStatus?
 
     /// Rooms of each socket id (may be known before the socket's connect record).
-    private var socketRooms: [String: Set<String>] = [:]
+    var socketRooms: [String: Set<String>] = [:]
     /// Engine connection id → (namespace → socket id).
     private var engineSockets: [String: [String: String]] = [:]
     /// Engine connections: id → transport, upgraded.
     private var engines: [String: (transport: String, upgraded: Bool)] = [:]
     /// Recently disconnected ids, so a late room change does not bring them back.
-    private var gone = RecentSet(capacity: 4096)
+    var gone = RecentSet(capacity: 4096)
+    /// The ids of the remote sockets of each namespace.
+    var remoteIDs: [String: Set<String>] = [:]
+    /// The generation of the last cluster sample merged (0: none since the last reset).
+    var clusterGeneration: UInt64 = 0
     /// Event names seen, with the last time; bounded.
     private var events: [String: Int64] = [:]
     private var sortedSocketCache: (revision: UInt64, ids: [String])?
@@ -277,6 +229,8 @@ public struct MonitorState: Sendable {
 
     private mutating func connect(_ info: SocketInfo, time: Int64) {
         gone.remove(info.id)
+        // Listed as remote by a fetch that raced its connection: it is this server's.
+        if sockets[info.id]?.isRemote == true { removeRemoteSocket(info.id, namespace: info.namespace, time: time, log: false) }
         if namespaces[info.namespace] == nil { namespaces[info.namespace] = NamespaceEntry(name: info.namespace) }
         var entry = SocketEntry(info: info)
         if let engine = engines[info.engineID], engine.upgraded {
@@ -368,6 +322,8 @@ public struct MonitorState: Sendable {
         socketRooms = [:]
         engineSockets = [:]
         engines = [:]
+        remoteIDs = [:]
+        clusterGeneration = 0
         revision += 1
     }
 

@@ -81,25 +81,32 @@ public final class PostgresClusterBus: ClusterBus, @unchecked Sendable {
         }
     }
 
-    /// Runs `body` on the query connection, connecting first if needed; a failure drops
-    /// the connection so the next call reconnects.
+    /// Runs `body` on the query connection, connecting first if needed. The connection is
+    /// shared by every namespace's publisher and the attachment reads, so a caller never
+    /// closes one that others may be using: a closed connection is forgotten and the next
+    /// call reconnects.
     private func withQueryConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         let connection: PostgresConnection
         if let existing = state.withLockedValue({ $0.queryConnection }), !existing.isClosed {
             connection = existing
         } else {
-            connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
-            let stale = state.withLockedValue { state -> PostgresConnection? in
-                defer { state.queryConnection = connection }
-                return state.queryConnection
+            let fresh = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+            // Callers that found no connection connect at the same time: the first to get here
+            // installs its connection, the others use it and close their own.
+            let (chosen, extra) = state.withLockedValue { state -> (PostgresConnection, PostgresConnection?) in
+                if let current = state.queryConnection, !current.isClosed { return (current, fresh) }
+                state.queryConnection = fresh
+                return (fresh, nil)
             }
-            try? await stale?.close()
+            try? await extra?.close()
+            connection = chosen
         }
         do {
             return try await body(connection)
         } catch {
-            state.withLockedValue { if $0.queryConnection === connection { $0.queryConnection = nil } }
-            try? await connection.close()
+            if connection.isClosed {
+                state.withLockedValue { if $0.queryConnection === connection { $0.queryConnection = nil } }
+            }
             throw error
         }
     }
