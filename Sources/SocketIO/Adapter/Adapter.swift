@@ -140,8 +140,9 @@ open class Adapter: @unchecked Sendable {
         clientCount(targets.count)
         guard !targets.isEmpty, let enginePackets = Client.enginePackets(packet, encoder: encoder) else { return }
         let sendable = packet
+        let outgoing = OutgoingEvent(packet)
         Self.onEachLoop(targets) { socket in
-            socket.emitExpectingAck(enginePackets, packet: sendable, reply: ack)
+            socket.emitExpectingAck(enginePackets, packet: sendable, outgoing: outgoing, reply: ack)
         }
     }
 
@@ -151,8 +152,10 @@ open class Adapter: @unchecked Sendable {
         let targets = localSockets(options)
         guard !targets.isEmpty, let enginePackets = Client.enginePackets(packet, encoder: encoder) else { return }
         let volatile = options.flags.volatile
+        // What `onAnyOutgoing` listeners get, built once for every target.
+        let outgoing = OutgoingEvent(packet)
         Self.onEachLoop(targets) { socket in
-            socket.deliver(enginePackets, packet: packet, volatile: volatile)
+            socket.deliver(enginePackets, outgoing: outgoing, volatile: volatile)
         }
     }
 

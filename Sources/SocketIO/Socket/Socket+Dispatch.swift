@@ -90,10 +90,10 @@ extension Socket {
     // MARK: Outgoing
 
     /// Writes pre-encoded packets of a broadcast (on the loop).
-    func deliver(_ enginePackets: [EnginePacket], packet: SocketIOPacket, volatile: Bool) {
+    func deliver(_ enginePackets: [EnginePacket], outgoing: OutgoingEvent?, volatile: Bool) {
         guard connected else { return }
         if volatile, !conn.isWritable { return }
-        notifyOutgoing(packet)
+        notifyOutgoing(outgoing)
         client.write(enginePackets)
     }
 
@@ -101,15 +101,15 @@ extension Socket {
     func sendEvent(_ packet: SocketIOPacket, volatile: Bool) {
         guard connected else { return }
         if volatile, !conn.isWritable { return }
-        notifyOutgoing(packet)
+        notifyOutgoing(OutgoingEvent(packet))
         client.send(packet)
     }
 
-    func notifyOutgoing(_ packet: SocketIOPacket) {
-        let outgoing = listeners.withLockedValue { $0.anyOutgoing }
-        guard !outgoing.isEmpty, let event = packet.eventName else { return }
-        let arguments = Array(packet.arguments)
-        for entry in outgoing { entry.handler(event, arguments) }
+    /// Calls the `onAnyOutgoing` listeners; the event is only built when there are some.
+    func notifyOutgoing(_ event: @autoclosure () -> OutgoingEvent?) {
+        let listeners = listeners.withLockedValue { $0.anyOutgoing }
+        guard !listeners.isEmpty, let event = event() else { return }
+        for entry in listeners { entry.handler(event.name, event.arguments) }
     }
 
     /// Registers the callback of ack `id` (on the loop), with its timeout.
@@ -125,12 +125,12 @@ extension Socket {
     }
 
     /// One target of a broadcast with acknowledgements (on the loop).
-    func emitExpectingAck(_ enginePackets: [EnginePacket], packet: SocketIOPacket, reply: @escaping @Sendable (JSONValue) -> Void) {
+    func emitExpectingAck(_ enginePackets: [EnginePacket], packet: SocketIOPacket, outgoing: OutgoingEvent?, reply: @escaping @Sendable (JSONValue) -> Void) {
         guard connected, let ackID = packet.ackId else { return }
         registerAck(ackID, timeout: nil) { result in
             if case .success(let arguments) = result { reply(arguments.first ?? .null) }
         }
-        notifyOutgoing(packet)
+        notifyOutgoing(outgoing)
         client.write(enginePackets)
     }
 
