@@ -231,6 +231,14 @@ def test_bad_commands_get_an_error_reply(console):
     assert console.reply("help")["type"] == "help"
 
 
+def test_an_overlong_input_line_is_refused_and_the_console_goes_on(console):
+    console.send("x" * 200_000)
+    refusal = console.next(lambda line: line["type"] == "reply")
+    assert refusal["ok"] is False and refusal["command"] == "input"
+    assert "200000 bytes" in refusal["message"]
+    assert console.reply("help")["type"] == "help"
+
+
 def test_export_writes_json_lines(console, clients, tmp_path):
     alice = Client(console.url)
     clients.append(alice)

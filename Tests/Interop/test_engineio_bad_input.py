@@ -254,3 +254,36 @@ def test_a_refused_upgrade_closes_its_connection(server):
             assert json.loads(body.decode())["code"] == 1
             assert headers.get("connection", "").lower() == "close"
             assert wait_for_server_close(sock, None, REQUEST_TIMEOUT) >= 0
+
+
+def test_a_refused_upgrade_on_a_reused_connection_is_answered_and_closed(server):
+    with socket.create_connection((server.host, server.port), timeout=REQUEST_TIMEOUT) as sock:
+        sock.sendall(b"GET /engine.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        status, _, _ = read_http_response(sock)
+        assert status == 200
+        sock.sendall(upgrade_request("/engine.io/?EIO=4&transport=websocket&sid=AAAAAAAAAAAAAAAAAAAA"))
+        status, headers, body = read_http_response(sock)
+        assert status == 400
+        assert json.loads(body.decode())["code"] == 1
+        assert headers.get("connection", "").lower() == "close"
+        assert wait_for_server_close(sock, None, REQUEST_TIMEOUT) >= 0
+
+
+def test_polling_requests_after_an_upgrade_attempt_elsewhere_keep_working(server):
+    # Several polling round trips on one keep-alive connection, then an upgrade on it.
+    with socket.create_connection((server.host, server.port), timeout=REQUEST_TIMEOUT) as sock:
+        sock.sendall(b"GET /engine.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        _, _, body = read_http_response(sock)
+        sid = assert_valid_open_packet(body.decode(), ["websocket"])["sid"]
+        for number in range(3):
+            message = f"4m{number}".encode()
+            sock.sendall(f"POST /engine.io/?EIO=4&transport=polling&sid={sid} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                         f"Content-Length: {len(message)}\r\n\r\n".encode() + message)
+            status, _, answer = read_http_response(sock)
+            assert (status, answer) == (200, b"ok")
+            sock.sendall(f"GET /engine.io/?EIO=4&transport=polling&sid={sid} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+            status, _, answer = read_http_response(sock)
+            assert (status, answer) == (200, message)
+        sock.sendall(upgrade_request(f"/engine.io/?EIO=4&transport=websocket&sid={sid}"))
+        status, _, _ = read_http_response(sock)
+        assert status == 101

@@ -31,8 +31,9 @@ final class HeadlessConsole {
     func run(banner: String?, stopAtEndOfInput: Bool) -> ConsoleExit {
         if let banner { emit(banner) }
         let lines = LineQueue()
+        let input = self.input
         let reader = Thread {
-            while let line = readLine(strippingNewline: true) { lines.push(line) }
+            BoundedLineReader(descriptor: input).run { lines.push($0) }
             lines.finish()
         }
         reader.name = "sioconsole-stdin"
@@ -44,7 +45,13 @@ final class HeadlessConsole {
             if monitor.drain(into: &state) { view.update(state) }
             flushEntries()
             let (pending, finished) = lines.take()
-            for line in pending {
+            for item in pending {
+                guard case .line(let line) = item else {
+                    if case .tooLong(let bytes) = item {
+                        reply("input", ok: false, message: "a line of \(bytes) bytes is over the 65536-byte limit: ignored")
+                    }
+                    continue
+                }
                 if handle(line) == .quit {
                     flushEntries()
                     return .quit
@@ -189,12 +196,12 @@ final class HeadlessConsole {
 /// Lines read by the stdin thread, waiting for the console's loop.
 final class LineQueue: Sendable {
     private struct State {
-        var lines: [String] = []
+        var lines: [HeadlessInput] = []
         var finished = false
     }
     private let state = Mutex(State())
 
-    func push(_ line: String) {
+    func push(_ line: HeadlessInput) {
         state.withLock { $0.lines.append(line) }
     }
 
@@ -202,7 +209,7 @@ final class LineQueue: Sendable {
         state.withLock { $0.finished = true }
     }
 
-    func take() -> (lines: [String], finished: Bool) {
+    func take() -> (lines: [HeadlessInput], finished: Bool) {
         state.withLock { state in
             defer { state.lines = [] }
             return (state.lines, state.finished)

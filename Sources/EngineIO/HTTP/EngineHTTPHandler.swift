@@ -27,24 +27,45 @@ final class EngineHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let server: EngineServer
     private let passThrough: Bool
     private let upgradeContext: NIOLoopBoundBox<UpgradeContext>
+    /// Only the first engine handler of a pipeline replays later upgrades (it sees every head).
+    private let replaysLaterUpgrades: Bool
     private var state = State.idle
 
-    init(server: EngineServer, passThrough: Bool, upgradeContext: NIOLoopBoundBox<UpgradeContext>) {
+    init(server: EngineServer, passThrough: Bool, upgradeContext: NIOLoopBoundBox<UpgradeContext>, replaysLaterUpgrades: Bool) {
         self.server = server
         self.passThrough = passThrough
         self.upgradeContext = upgradeContext
+        self.replaysLaterUpgrades = replaysLaterUpgrades
+    }
+
+    /// Hands a WebSocket upgrade that is not the connection's first request to a fresh NIO
+    /// upgrade handler (the first one only looks at the first request). Done lazily, so
+    /// polling requests on a keep-alive connection cost nothing extra. Returns whether it
+    /// took the head: if the upgrade is declined, the head comes back here and is answered.
+    private func replayedToUpgrader(context: ChannelHandlerContext, head: HTTPRequestHead, data: NIOAny) -> Bool {
+        let shared = upgradeContext.value
+        guard shared.firstRequestSeen else {
+            shared.firstRequestSeen = true  // NIO's own upgrade handler has looked at this one
+            return false
+        }
+        guard !shared.replayingUpgrade else {
+            shared.replayingUpgrade = false  // declined: answer it as an HTTP request
+            return false
+        }
+        guard head.headers.contains(name: "upgrade"), let installUpgrader = shared.installUpgrader,
+              let (upgrader, upgraderContext) = try? installUpgrader() else { return false }
+        shared.replayingUpgrade = true
+        // The rest of the request now flows through the new handler, in front of this one.
+        upgrader.channelRead(context: upgraderContext, data: data)
+        return true
     }
 
     // MARK: Inbound
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
-        switch part {
-        // The upgrade handler has left by the time a request head gets here; it comes back
-        // for the next request on this connection.
-        case .head: upgradeContext.value.upgraderInstalled = false
-        case .end: upgradeContext.value.reinstallUpgraderIfNeeded()
-        case .body: break
+        if replaysLaterUpgrades, case .head(let head) = part, replayedToUpgrader(context: context, head: head, data: data) {
+            return
         }
         switch (part, state) {
         case (.head(let head), .idle):

@@ -23,17 +23,14 @@ final class UpgradeContext {
     /// answers it with this instead of checking it a second time.
     var refusal: Refusal?
 
-    /// Whether NIO's upgrade handler is in the pipeline. It looks at one request only and
-    /// then leaves, but clients (aiohttp, for one) reuse a keep-alive connection that
-    /// carried polling requests for the WebSocket upgrade: so it is put back after each request.
-    var upgraderInstalled = true
-    /// Puts a fresh upgrade handler back in its place (set up with the pipeline).
-    var installUpgrader: (() throws -> Void)?
-
-    /// Puts the upgrade handler back if the last request made it leave.
-    func reinstallUpgraderIfNeeded() {
-        guard !upgraderInstalled, let installUpgrader else { return }
-        upgraderInstalled = true
-        do { try installUpgrader() } catch { upgraderInstalled = false }
-    }
+    /// Whether a request head has passed NIO's upgrade handler on this connection. That
+    /// handler looks at the first request only and then leaves; clients (aiohttp, for one)
+    /// reuse a keep-alive connection that carried polling requests for the WebSocket upgrade.
+    var firstRequestSeen = false
+    /// Set while a later upgrade request is handed to a fresh upgrade handler: if it
+    /// declines, the head comes back to the HTTP handler, which then answers it.
+    var replayingUpgrade = false
+    /// Adds a fresh upgrade handler where NIO put the first one and returns it with its
+    /// context (set up with the pipeline; dropped at upgrade and at close).
+    var installUpgrader: (() throws -> (HTTPServerUpgradeHandler, ChannelHandlerContext))?
 }

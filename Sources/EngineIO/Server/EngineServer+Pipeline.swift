@@ -65,7 +65,8 @@ extension EngineServer {
         for (index, engine) in engines.enumerated() {
             let isLast = index == engines.count - 1
             try operations.addHandler(
-                EngineHTTPHandler(server: engine, passThrough: passThrough || !isLast, upgradeContext: upgradeContext),
+                EngineHTTPHandler(server: engine, passThrough: passThrough || !isLast, upgradeContext: upgradeContext,
+                                  replaysLaterUpgrades: index == 0),
                 name: HandlerName.http(index)
             )
         }
@@ -73,7 +74,9 @@ extension EngineServer {
 
     /// A closure that adds a fresh upgrade handler where NIO put the first one: right after
     /// the HTTP handlers it removes when it upgrades (the same ones, in the same order).
-    private static func makeUpgraderInstaller(channel: any Channel, upgrader: EngineWebSocketUpgrader) throws -> () throws -> Void {
+    private static func makeUpgraderInstaller(
+        channel: any Channel, upgrader: EngineWebSocketUpgrader
+    ) throws -> () throws -> (HTTPServerUpgradeHandler, ChannelHandlerContext) {
         let operations = channel.pipeline.syncOperations
         let encoder = try operations.handler(type: HTTPResponseEncoder.self)
         var extras: [any RemovableChannelHandler] = [try operations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)]
@@ -86,6 +89,7 @@ extension EngineServer {
                 upgraders: [upgrader], httpEncoder: encoder, extraHTTPHandlers: extras, upgradeCompletionHandler: { _ in }
             )
             try operations.addHandler(handler, position: .after(errorHandler))
+            return (handler, try operations.context(handler: handler))
         }
     }
 
