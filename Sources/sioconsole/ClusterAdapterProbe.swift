@@ -12,4 +12,13 @@ struct ClusterAdapterProbe: ClusterProbe {
             heartbeatInterval: adapter.heartbeatInterval, heartbeatTimeout: adapter.heartbeatTimeout
         )
     }
+
+    func sockets(of namespace: Namespace, timeout: Duration) async throws -> [(node: String?, socket: RemoteSocket)] {
+        guard let adapter = namespace.adapter as? ClusterAdapter else {
+            return try await namespace.timeout(timeout).fetchSockets().map { (node: nil, socket: $0) }
+        }
+        var options = BroadcastOptions()
+        options.flags.timeout = timeout
+        return try await adapter.fetchSocketsByNode(options).map { (node: $0.node, socket: $0.socket) }
+    }
 }

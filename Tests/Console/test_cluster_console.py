@@ -187,15 +187,17 @@ def test_the_console_lists_both_nodes(cluster):
 
 def test_a_socket_on_the_other_node_appears_with_its_handshake_and_rooms(cluster, clients):
     other, console = require(cluster)
-    nodes_of(console)
+    rows = [row for row in nodes_of(console)["nodes"] if row["nsp"] == "/"]
+    other_uid = next(row["uid"] for row in rows if not row["self"] and row["state"] == "alive")
     remote = Client(other.url, auth={"token": "s3cret"}, query="user=remote-alice")
     local = Client(console.url, query="user=local-bob")
     clients.extend([remote, local])
     row = wait_for(lambda: console.socket(remote.sid), "the remote socket in `sockets`")
-    assert row["node"] == "remote"
+    # The node that holds it, by its uid in the cluster.
+    assert row["node"] == other_uid
     assert row["rooms"] == [remote.sid]
     shown = console.reply(f"show {remote.sid}")["socket"]
-    assert shown["node"] == "remote"
+    assert shown["node"] == other_uid
     assert shown["handshake"]["query"]["user"] == "remote-alice"
     assert shown["handshake"]["auth"] == {"token": "s3cret"}
     assert shown["data"] is None

@@ -5,9 +5,9 @@ import Testing
 /// Builds cluster samples the way the poller would, for tests of the merge alone.
 enum Cluster {
     static func remote(_ id: String, namespace: String = "/", rooms: Set<String>? = nil, issued: Int64 = 5_000,
-                       data: JSONValue = .null) -> RemoteSocketInfo {
+                       data: JSONValue = .null, node: String? = nil) -> RemoteSocketInfo {
         RemoteSocketInfo(id: id, namespace: namespace, handshake: Records.handshake(address: "10.0.0.2", issued: issued),
-                         rooms: rooms ?? [id], data: data)
+                         rooms: rooms ?? [id], data: data, node: node)
     }
 
     static func sample(_ generation: UInt64, time: Int64 = 1_000_000_000, nodes: [String: Int64] = ["other": 900_000_000],
@@ -19,6 +19,17 @@ enum Cluster {
 }
 
 @Suite struct MonitorStateClusterTests {
+    @Test func aRemoteSocketShowsTheNodeThatHoldsItWhenTheAdapterSays() throws {
+        var state = MonitorState()
+        state.apply(.namespaceCreated("/"), time: 1)
+        state.applyCluster(Cluster.sample(1, sockets: [
+            Cluster.remote("A", node: "0123456789abcdef"), Cluster.remote("B"),
+        ]), time: 2)
+        #expect(state.sockets["A"]?.node == "0123456789abcdef")
+        #expect(state.sockets["B"]?.node == SocketEntry.remoteNode)
+        #expect(state.sockets["A"]?.isRemote == true)
+    }
+
     @Test func remoteSocketsJoinTheTablesMarkedRemoteWithTheirRoomsAndData() throws {
         var state = MonitorState()
         state.apply(.namespaceCreated("/"), time: 1)

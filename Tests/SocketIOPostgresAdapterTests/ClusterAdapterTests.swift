@@ -49,6 +49,13 @@ import Testing
             }
             let inRoom = try await nodes[2].io.in("nobody").fetchSockets()
             #expect(inRoom.isEmpty)
+            // With the server of each: every socket is attributed to the node that holds it.
+            let byNode = try await nodes[0].adapter.fetchSocketsByNode(BroadcastOptions())
+            #expect(byNode.count == 3)
+            for (node, socket) in byNode {
+                let holder = try #require(nodes.first { $0.io.sockets.sockets[socket.id] != nil })
+                #expect(node == holder.adapter.uid)
+            }
             for client in clients { await client.close() }
         }
     }

@@ -71,10 +71,11 @@ final class ClusterPoller: Sendable {
         // Alone in the cluster: nobody to ask, and no remote socket.
         guard !membership.nodes.isEmpty else { return result }
         do {
-            let sockets = try await namespace.timeout(timeout).fetchSockets()
+            let sockets = try await probe.sockets(of: namespace, timeout: timeout)
             let local = namespace.sockets
-            result.remoteSockets = sockets.filter { local[$0.id] == nil }.map { socket in
-                RemoteSocketInfo(id: socket.id, namespace: namespace.name, handshake: socket.handshake, rooms: socket.rooms, data: socket.data)
+            result.remoteSockets = sockets.filter { local[$0.socket.id] == nil }.map { node, socket in
+                RemoteSocketInfo(id: socket.id, namespace: namespace.name, handshake: socket.handshake, rooms: socket.rooms,
+                                 data: socket.data, node: node)
             }
         } catch {
             result.remoteSockets = nil

@@ -44,4 +44,20 @@ public protocol ClusterProbe: Sendable {
     /// - Parameter namespace: A namespace of the watched server.
     /// - Returns: The membership, or `nil` when the namespace's adapter is not a cluster adapter.
     func membership(of namespace: Namespace) -> ClusterMembership?
+
+    /// Every socket of `namespace` across the cluster, each with the id of the server that
+    /// holds it when the adapter says (`nil` otherwise).
+    ///
+    /// - Parameters:
+    ///   - namespace: A namespace of the watched server.
+    ///   - timeout: How long to wait for the other servers.
+    /// - Throws: When the other servers cannot be asked or do not answer in time.
+    func sockets(of namespace: Namespace, timeout: Duration) async throws -> [(node: String?, socket: RemoteSocket)]
+}
+
+extension ClusterProbe {
+    /// Any adapter's `fetchSockets`, without saying which server holds each socket.
+    public func sockets(of namespace: Namespace, timeout: Duration) async throws -> [(node: String?, socket: RemoteSocket)] {
+        try await namespace.timeout(timeout).fetchSockets().map { (node: nil, socket: $0) }
+    }
 }

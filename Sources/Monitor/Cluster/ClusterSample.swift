@@ -12,14 +12,17 @@ public struct RemoteSocketInfo: Sendable, Equatable {
     public let rooms: Set<String>
     /// Its `data`.
     public let data: JSONValue
+    /// The id of the server that holds it, when the cluster adapter says.
+    public let node: String?
 
     /// Creates a description of a remote socket.
-    public init(id: String, namespace: String, handshake: Handshake, rooms: Set<String>, data: JSONValue) {
+    public init(id: String, namespace: String, handshake: Handshake, rooms: Set<String>, data: JSONValue, node: String? = nil) {
         self.id = id
         self.namespace = namespace
         self.handshake = handshake
         self.rooms = rooms
         self.data = data
+        self.node = node
     }
 }
 

@@ -65,7 +65,7 @@ public struct SocketEntry: Sendable, Identifiable {
         handshake = remote.handshake
         recovered = false
         tap = nil
-        node = Self.remoteNode
+        node = remote.node ?? Self.remoteNode
         remoteData = remote.data
     }
 

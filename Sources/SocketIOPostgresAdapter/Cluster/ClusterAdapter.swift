@@ -19,8 +19,9 @@ open class ClusterAdapter: Adapter, @unchecked Sendable {
 
     struct PendingRequest {
         var missing: Set<String>
-        var responses: [JSONValue]
-        let continuation: CheckedContinuation<[JSONValue], any Error>
+        /// Each response item with the uid of the server that sent it.
+        var responses: [(node: String, value: JSONValue)]
+        let continuation: CheckedContinuation<[(node: String, value: JSONValue)], any Error>
         let timer: Scheduled<Void>
     }
 
@@ -160,16 +161,25 @@ open class ClusterAdapter: Adapter, @unchecked Sendable {
     }
 
     open override func fetchSockets(_ options: BroadcastOptions) async throws -> [RemoteSocket] {
+        try await fetchSocketsByNode(options).map(\.socket)
+    }
+
+    /// `fetchSockets`, each socket with the uid of the server that holds it (``uid`` for
+    /// this server's own): what a console needs to show where a socket lives.
+    /// - Throws: ``ClusterRequestTimeout`` when a server does not answer in time.
+    public func fetchSocketsByNode(_ options: BroadcastOptions) async throws -> [(node: String, socket: RemoteSocket)] {
         var localOptions = options
         localOptions.flags.local = true
-        let local = try await super.fetchSockets(localOptions)
+        let local = try await super.fetchSockets(localOptions).map { (node: uid, socket: $0) }
         guard !options.flags.local, !nodes.isEmpty else { return local }
         let remote = try await request(
             .fetchSockets,
             ["opts": ClusterMessage.encode(options)],
             timeout: options.flags.timeout ?? clusterOptions.requestsTimeout
         )
-        return local + remote.compactMap { ClusterMessage.decodeSocket($0, namespace: namespace) }
+        return local + remote.compactMap { item in
+            ClusterMessage.decodeSocket(item.value, namespace: namespace).map { (node: item.node, socket: $0) }
+        }
     }
 
     open override func serverSideEmit(_ arguments: [JSONValue]) {
@@ -179,11 +189,12 @@ open class ClusterAdapter: Adapter, @unchecked Sendable {
     open override func serverSideEmitWithAck(_ arguments: [JSONValue], timeout: Duration?) async throws -> [JSONValue] {
         guard !nodes.isEmpty else { return [] }
         return try await request(.serverSideEmit, ["packet": .array(arguments)], timeout: timeout ?? clusterOptions.requestsTimeout)
+            .map(\.value)
     }
 
     /// Publishes a request and waits for one response from every server known now; a
     /// server that leaves meanwhile is no longer waited for.
-    private func request(_ type: ClusterMessageType, _ data: JSONObject, timeout: Duration) async throws -> [JSONValue] {
+    private func request(_ type: ClusterMessageType, _ data: JSONObject, timeout: Duration) async throws -> [(node: String, value: JSONValue)] {
         let requestID = ClusterMessage.randomID()
         var data = data
         data["requestId"] = .string(requestID)
@@ -201,7 +212,7 @@ open class ClusterAdapter: Adapter, @unchecked Sendable {
 
     private func timeOut(_ requestID: String) {
         guard let request = cluster.withLockedValue({ $0.requests.removeValue(forKey: requestID) }) else { return }
-        request.continuation.resume(throwing: ClusterRequestTimeout(missing: request.missing.count, responses: request.responses))
+        request.continuation.resume(throwing: ClusterRequestTimeout(missing: request.missing.count, responses: request.responses.map(\.value)))
     }
 
     // MARK: Receiving
@@ -283,7 +294,7 @@ open class ClusterAdapter: Adapter, @unchecked Sendable {
                 : [data["packet"] ?? .null]
             let finished = cluster.withLockedValue { state -> PendingRequest? in
                 guard var request = state.requests[requestID], request.missing.contains(message.uid) else { return nil }
-                request.responses.append(contentsOf: items)
+                request.responses.append(contentsOf: items.map { (node: message.uid, value: $0) })
                 request.missing.remove(message.uid)
                 if request.missing.isEmpty {
                     state.requests[requestID] = nil
