@@ -38,7 +38,7 @@ extension RowFormatter {
         lines.append(("", .text))
         var poll = "Sockets on other nodes come from fetchSockets"
         if cluster.sampledAt > 0 { poll += ", last polled " + WallClock.duration(seconds: max(0, now - cluster.sampledAt) / 1_000_000_000) + " ago" }
-        lines.append((poll + "; they show NODE remote in the sockets table.", .dim))
+        lines.append((poll + "; the sockets table names the node of each (NODE).", .dim))
         lines.append(("Esc goes back.", .dim))
         return lines
     }
