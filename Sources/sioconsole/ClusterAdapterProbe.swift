@@ -15,7 +15,7 @@ struct ClusterAdapterProbe: ClusterProbe {
 
     func sockets(of namespace: Namespace, timeout: Duration) async throws -> [(node: String?, socket: RemoteSocket)] {
         guard let adapter = namespace.adapter as? ClusterAdapter else {
-            return try await namespace.timeout(timeout).fetchSockets().map { (node: nil, socket: $0) }
+            return try await Self.unattributedSockets(of: namespace, timeout: timeout)
         }
         var options = BroadcastOptions()
         options.flags.timeout = timeout

@@ -1,9 +1,13 @@
 # Port of the official engine.io-protocol v4 test suite (handshake, message, heartbeat, close, upgrade) against sio-e2e-server.
+# The handshake, heartbeat and close cases also run on /socket.io/, as the official
+# socket.io-protocol suite runs them there too (fixture `endpoint`).
 from __future__ import annotations
 
 import socket
 import time
 from urllib.parse import urlsplit
+
+import pytest
 
 from helpers import (
     PING_INTERVAL_MS,
@@ -27,6 +31,13 @@ from helpers import (
     ws_open_session,
     ws_recv,
 )
+from sio_helpers import SocketIOEndpoint
+
+
+@pytest.fixture(params=["engine.io", "socket.io"])
+def endpoint(request, server):
+    """The e2e server's plain engine (/engine.io/), then its Socket.IO one (/socket.io/)."""
+    return server if request.param == "engine.io" else SocketIOEndpoint(server)
 
 
 def upgrade_and_confirm(server, sid: str):
@@ -44,43 +55,43 @@ def upgrade_and_confirm(server, sid: str):
 # ---------------------------------------------------------------------------------------------
 
 
-def test_handshake_polling_successfully_opens_a_session(server):
-    response = http_request("GET", server.polling_url())
+def test_handshake_polling_successfully_opens_a_session(endpoint):
+    response = http_request("GET", endpoint.polling_url())
     assert_status(response, 200)
     check_open_packet(parse_open_packet(response.text), ["websocket"], strict_sid=False)
 
 
-def test_handshake_polling_fails_with_an_invalid_eio_query_parameter(server):
-    assert_status(http_request("GET", server.url("transport=polling")), 400)
-    assert_status(http_request("GET", server.url("EIO=abc&transport=polling")), 400)
+def test_handshake_polling_fails_with_an_invalid_eio_query_parameter(endpoint):
+    assert_status(http_request("GET", endpoint.url("transport=polling")), 400)
+    assert_status(http_request("GET", endpoint.url("EIO=abc&transport=polling")), 400)
 
 
-def test_handshake_polling_fails_with_an_invalid_transport_query_parameter(server):
-    assert_status(http_request("GET", server.url("EIO=4")), 400)
-    assert_status(http_request("GET", server.url("EIO=4&transport=abc")), 400)
+def test_handshake_polling_fails_with_an_invalid_transport_query_parameter(endpoint):
+    assert_status(http_request("GET", endpoint.url("EIO=4")), 400)
+    assert_status(http_request("GET", endpoint.url("EIO=4&transport=abc")), 400)
 
 
-def test_handshake_polling_fails_with_an_invalid_request_method(server):
-    assert_status(http_request("POST", server.polling_url()), 400)
-    assert_status(http_request("PUT", server.polling_url()), 400)
+def test_handshake_polling_fails_with_an_invalid_request_method(endpoint):
+    assert_status(http_request("POST", endpoint.polling_url()), 400)
+    assert_status(http_request("PUT", endpoint.polling_url()), 400)
 
 
-def test_handshake_websocket_successfully_opens_a_session(server):
-    ws, value = ws_open_session(server)
+def test_handshake_websocket_successfully_opens_a_session(endpoint):
+    ws, value = ws_open_session(endpoint)
     try:
         check_open_packet(value, [], strict_sid=False)
     finally:
         ws.close()
 
 
-def test_handshake_websocket_fails_with_an_invalid_eio_query_parameter(server):
-    assert_ws_refused(server.ws_url("transport=websocket"))
-    assert_ws_refused(server.ws_url("EIO=abc&transport=websocket"))
+def test_handshake_websocket_fails_with_an_invalid_eio_query_parameter(endpoint):
+    assert_ws_refused(endpoint.ws_url("transport=websocket"))
+    assert_ws_refused(endpoint.ws_url("EIO=abc&transport=websocket"))
 
 
-def test_handshake_websocket_fails_with_an_invalid_transport_query_parameter(server):
-    assert_ws_refused(server.ws_url("EIO=4"))
-    assert_ws_refused(server.ws_url("EIO=4&transport=abc"))
+def test_handshake_websocket_fails_with_an_invalid_transport_query_parameter(endpoint):
+    assert_ws_refused(endpoint.ws_url("EIO=4"))
+    assert_ws_refused(endpoint.ws_url("EIO=4&transport=abc"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -167,21 +178,27 @@ def test_message_websocket_closes_the_session_upon_invalid_packet_format(server)
 # ---------------------------------------------------------------------------------------------
 
 
-def test_heartbeat_polling_sends_ping_pong_packets(server):
-    sid = open_polling_session(server)
+def test_heartbeat_polling_sends_ping_pong_packets(endpoint):
+    sid = open_polling_session(endpoint)
     for _ in range(3):
-        assert_poll(server, sid, "2")
-        assert_status(post(server, sid, "3"), 200)
+        assert_poll(endpoint, sid, "2")
+        assert_status(post(endpoint, sid, "3"), 200)
 
 
-def test_heartbeat_polling_closes_the_session_upon_ping_timeout(server):
-    sid = open_polling_session(server)
+def test_heartbeat_polling_closes_the_session_upon_ping_timeout(endpoint):
+    sid = open_polling_session(endpoint)
+    # The stimulus: the client stays silent for pingInterval + pingTimeout.
     time.sleep((PING_INTERVAL_MS + PING_TIMEOUT_MS + 10) / 1000)
-    assert_status(poll(server, sid), 400)
+    # Then the session must be gone. A poll still answered (with the buffered ping) only
+    # means the close has not happened yet: poll again, within a bound.
+    deadline = time.monotonic() + WS_TIMEOUT
+    while (response := poll(endpoint, sid)).status_code != 400:
+        assert response.status_code == 200, f"unexpected poll answer {response.status_code} {response.text!r}"
+        assert time.monotonic() < deadline, f"session {sid} still open {WS_TIMEOUT}s after the ping timeout"
 
 
-def test_heartbeat_websocket_sends_ping_pong_packets(server):
-    ws, _ = ws_open_session(server)
+def test_heartbeat_websocket_sends_ping_pong_packets(endpoint):
+    ws, _ = ws_open_session(endpoint)
     try:
         for i in range(3):
             assert ws_recv(ws) == "2", f"expected ping #{i + 1}"
@@ -190,8 +207,8 @@ def test_heartbeat_websocket_sends_ping_pong_packets(server):
         ws.close()
 
 
-def test_heartbeat_websocket_closes_the_session_upon_ping_timeout(server):
-    ws = ws_connect(server.websocket_url())
+def test_heartbeat_websocket_closes_the_session_upon_ping_timeout(endpoint):
+    ws = ws_connect(endpoint.websocket_url())
     wait_ws_closed(ws, timeout=(PING_INTERVAL_MS + PING_TIMEOUT_MS) / 1000 + WS_TIMEOUT)
 
 
@@ -200,19 +217,19 @@ def test_heartbeat_websocket_closes_the_session_upon_ping_timeout(server):
 # ---------------------------------------------------------------------------------------------
 
 
-def test_close_polling_forcefully_closes_the_session(server):
-    sid = open_polling_session(server)
-    pending = PendingRequest("GET", server.polling_url(sid))
+def test_close_polling_forcefully_closes_the_session(endpoint):
+    sid = open_polling_session(endpoint)
+    pending = PendingRequest("GET", endpoint.polling_url(sid))
     pending.wait_read_by_server()
-    post(server, sid, "1")
+    post(endpoint, sid, "1")
     status, body = pending.response()
     assert status == 200, f"pending poll: expected 200, got {status} {body!r}"
     assert body == "6", f"pending poll should be released with a noop packet, got {body!r}"
-    assert_status(poll(server, sid), 400)
+    assert_status(poll(endpoint, sid), 400)
 
 
-def test_close_websocket_forcefully_closes_the_session(server):
-    ws, _ = ws_open_session(server)
+def test_close_websocket_forcefully_closes_the_session(endpoint):
+    ws, _ = ws_open_session(endpoint)
     ws.send("1")
     wait_ws_closed(ws)
 

@@ -15,18 +15,14 @@ from helpers import (
     PING_INTERVAL_MS,
     PING_TIMEOUT_MS,
     WS_TIMEOUT,
-    PendingRequest,
     assert_status,
     assert_ws_refused,
-    check_open_packet,
-    http_request,
     open_polling_session,
     parse_open_packet,
     poll,
     post,
     wait_ws_closed,
     ws_connect,
-    ws_recv,
 )
 from sio_helpers import (
     E2E_CONNECT_TIMEOUT_MS,
@@ -66,113 +62,8 @@ def assert_connect_reply(frame: str, prefix: str, keys: set[str]) -> dict:
 # Engine.IO protocol
 # =============================================================================================
 
-# handshake / HTTP long-polling ---------------------------------------------------------------
-
-
-def test_eio_handshake_polling_should_successfully_open_a_session(sio):
-    response = http_request("GET", sio.polling_url())
-    assert_status(response, 200)
-    check_open_packet(parse_open_packet(response.text), ["websocket"], strict_sid=False)
-
-
-def test_eio_handshake_polling_should_fail_with_an_invalid_eio_query_parameter(sio):
-    assert_status(http_request("GET", sio.url("transport=polling")), 400)
-    assert_status(http_request("GET", sio.url("EIO=abc&transport=polling")), 400)
-
-
-def test_eio_handshake_polling_should_fail_with_an_invalid_transport_query_parameter(sio):
-    assert_status(http_request("GET", sio.url("EIO=4")), 400)
-    assert_status(http_request("GET", sio.url("EIO=4&transport=abc")), 400)
-
-
-def test_eio_handshake_polling_should_fail_with_an_invalid_request_method(sio):
-    assert_status(http_request("POST", sio.polling_url()), 400)
-    assert_status(http_request("PUT", sio.polling_url()), 400)
-
-
-# handshake / WebSocket -----------------------------------------------------------------------
-
-
-def test_eio_handshake_websocket_should_successfully_open_a_session(sio):
-    ws = ws_connect(sio.websocket_url())
-    try:
-        check_open_packet(parse_open_packet(ws_recv(ws)), [], strict_sid=False)
-    finally:
-        ws.close()
-
-
-def test_eio_handshake_websocket_should_fail_with_an_invalid_eio_query_parameter(sio):
-    assert_ws_refused(sio.ws_url("transport=websocket"))
-    assert_ws_refused(sio.ws_url("EIO=abc&transport=websocket"))
-
-
-def test_eio_handshake_websocket_should_fail_with_an_invalid_transport_query_parameter(sio):
-    assert_ws_refused(sio.ws_url("EIO=4"))
-    assert_ws_refused(sio.ws_url("EIO=4&transport=abc"))
-
-
-# heartbeat -----------------------------------------------------------------------------------
-
-
-def test_eio_heartbeat_polling_should_send_ping_pong_packets(sio):
-    sid = open_polling_session(sio)
-    for i in range(3):
-        response = poll(sio, sid)
-        assert_status(response, 200)
-        assert response.text == EIO_PING, f"poll #{i + 1}: expected a ping, got {response.text!r}"
-        assert_status(post(sio, sid, EIO_PONG), 200)
-
-
-def test_eio_heartbeat_polling_should_close_the_session_upon_ping_timeout(sio):
-    sid = open_polling_session(sio)
-    # The stimulus: the client stays silent for pingInterval + pingTimeout.
-    time.sleep(HEARTBEAT_S)
-    # Then the session must be gone. A poll still answered (with the buffered ping, which is
-    # not answered) only means the close has not happened yet: poll again, within a bound.
-    deadline = time.monotonic() + WS_TIMEOUT
-    while True:
-        response = poll(sio, sid)
-        if response.status_code == 400:
-            return
-        assert response.status_code == 200, f"unexpected poll answer {response.status_code} {response.text!r}"
-        assert time.monotonic() < deadline, f"session {sid} still open {WS_TIMEOUT}s after the ping timeout"
-
-
-def test_eio_heartbeat_websocket_should_send_ping_pong_packets(sio):
-    ws = ws_connect(sio.websocket_url())
-    try:
-        ws_recv(ws)  # handshake
-        for i in range(3):
-            assert ws_recv(ws) == EIO_PING, f"expected ping #{i + 1}"
-            ws.send(EIO_PONG)
-    finally:
-        ws.close()
-
-
-def test_eio_heartbeat_websocket_should_close_the_session_upon_ping_timeout(sio):
-    ws = ws_connect(sio.websocket_url())
-    wait_ws_closed(ws, timeout=HEARTBEAT_S + WS_TIMEOUT)
-
-
-# close ---------------------------------------------------------------------------------------
-
-
-def test_eio_close_polling_should_forcefully_close_the_session(sio):
-    sid = open_polling_session(sio)
-    pending = PendingRequest("GET", sio.polling_url(sid))
-    pending.wait_read_by_server()
-    post(sio, sid, "1")
-    status, body = pending.response()
-    assert status == 200, f"pending poll: expected 200, got {status} {body!r}"
-    assert body == "6", f"pending poll should be released with a noop packet, got {body!r}"
-    assert_status(poll(sio, sid), 400)
-
-
-def test_eio_close_websocket_should_forcefully_close_the_session(sio):
-    ws = ws_connect(sio.websocket_url())
-    ws_recv(ws)  # handshake
-    ws.send("1")
-    wait_ws_closed(ws)
+# handshake, heartbeat, close: the Engine.IO cases run on /socket.io/ too, from
+# test_engineio_protocol.py (its `endpoint` fixture).
 
 
 # upgrade -------------------------------------------------------------------------------------

@@ -155,7 +155,7 @@ final class EngineHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             case .error(let error): respond(context: context, token: token, request: request, answer: .error(error), headers: [:])
             case .respond(let status, let headers, let text):
                 write(context: context, status: status, headers: headers, body: ByteBuffer(string: text),
-                      contentType: "text/plain; charset=UTF-8", keepAlive: false)
+                      contentType: "text/plain; charset=UTF-8", keepAlive: request.isKeepAlive)
             }
             return
         }
@@ -304,9 +304,7 @@ final class EngineHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func respond(context: ChannelHandlerContext, token: RequestToken, request: EngineRequest, answer: PollingAnswer, headers: HTTPHeaders) {
         guard isCurrent(token), context.channel.isActive else { return }
-        // A WebSocket upgrade that was not taken leaves the client unsure what the connection
-        // is now; as Node does, answer and close it.
-        let keepAlive = request.isKeepAlive && !request.headers.contains(name: "upgrade")
+        let keepAlive = request.isKeepAlive
         switch answer {
         case .packets(let packets):
             var all = headers
@@ -351,10 +349,12 @@ final class EngineHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 }
 
 extension EngineRequest {
-    /// Whether the connection stays open after the response (HTTP/1.1 default).
+    /// Whether the connection stays open after the response (HTTP/1.1 default). An upgrade
+    /// request only gets an HTTP answer when its upgrade was not taken, which leaves the
+    /// client unsure what the connection is now: as Node does, answer it and close.
     var isKeepAlive: Bool {
         let connection = headers[canonicalForm: "connection"].map { $0.lowercased() }
-        if connection.contains("close") { return false }
+        if connection.contains("close") || connection.contains("upgrade") { return false }
         if connection.contains("keep-alive") { return true }
         return version.major > 1 || (version.major == 1 && version.minor >= 1)
     }

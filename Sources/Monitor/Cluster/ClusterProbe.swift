@@ -56,8 +56,14 @@ public protocol ClusterProbe: Sendable {
 }
 
 extension ClusterProbe {
-    /// Any adapter's `fetchSockets`, without saying which server holds each socket.
+    /// By default, ``unattributedSockets(of:timeout:)``.
     public func sockets(of namespace: Namespace, timeout: Duration) async throws -> [(node: String?, socket: RemoteSocket)] {
+        try await Self.unattributedSockets(of: namespace, timeout: timeout)
+    }
+
+    /// Any adapter's `fetchSockets`, without saying which server holds each socket.
+    /// - Throws: When the adapter cannot gather the answers in time.
+    public static func unattributedSockets(of namespace: Namespace, timeout: Duration) async throws -> [(node: String?, socket: RemoteSocket)] {
         try await namespace.timeout(timeout).fetchSockets().map { (node: nil, socket: $0) }
     }
 }

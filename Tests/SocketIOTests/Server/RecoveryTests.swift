@@ -11,9 +11,35 @@ struct RecoveryTests {
         return options
     }
 
+    /// A connected session that has received one event, so it has an offset to come back with.
+    private struct TrackedSession {
+        let client: TestSocketIOClient
+        let sid: String
+        let socket: Socket
+        /// The CONNECT payload that asks to recover this session.
+        let recoveryAuth: JSONValue
+
+        /// Drops the connection without a DISCONNECT and waits until the server saw it go.
+        func drop() async {
+            let gone = Signal<Bool>()
+            socket.onDisconnect { _, _ in gone.set(true) }
+            await client.close()
+            _ = await gone.wait()
+        }
+    }
+
+    private func openTrackedSession(port: Int, sockets: SocketCollector) async throws -> TrackedSession {
+        let client = try await TestSocketIOClient.open(port: port)
+        let (answer, _) = try await connectRaw(client)
+        let sid = try #require(answer["sid"]?.stringValue)
+        let socket = try await sockets.socket(sid)
+        try socket.emit("tick")
+        let offset = try #require(try await client.nextEvent().arguments.last)
+        return TrackedSession(client: client, sid: sid, socket: socket, recoveryAuth: ["pid": answer["pid"] ?? nil, "offset": offset])
+    }
+
     /// Sends CONNECT and returns the answer's JSON plus the events that came with it, in order
-    /// (Node writes a restored session's missed events before its CONNECT answer, this server
-    /// after it; official clients accept both).
+    /// (a restored session's missed events come before its CONNECT answer, as Node writes them).
     private func connectRaw(
         _ client: TestSocketIOClient,
         auth: JSONValue? = nil,
@@ -148,20 +174,12 @@ struct RecoveryTests {
             let middlewareRuns = Recorder<String>()
             io.use { _ in middlewareRuns.append("run") }
             let sockets = SocketCollector(io.sockets)
-            let first = try await TestSocketIOClient.open(port: port)
-            let (answer, _) = try await connectRaw(first)
-            let sid = try #require(answer["sid"]?.stringValue)
-            let original = try await sockets.socket(sid)
-            try original.emit("tick")
-            let offset = try #require(try await first.nextEvent().arguments.last)
-            let gone = Signal<Bool>()
-            original.onDisconnect { _, _ in gone.set(true) }
-            await first.close()
-            _ = await gone.wait()
+            let first = try await openTrackedSession(port: port, sockets: sockets)
+            await first.drop()
 
             let second = try await TestSocketIOClient.open(port: port)
-            let (restored, _) = try await connectRaw(second, auth: ["pid": answer["pid"] ?? nil, "offset": offset])
-            #expect(restored["sid"] == .string(sid))
+            let (restored, _) = try await connectRaw(second, auth: first.recoveryAuth)
+            #expect(restored["sid"] == .string(first.sid))
             #expect(middlewareRuns.values.count == 2)
             await second.close()
         }
@@ -171,21 +189,16 @@ struct RecoveryTests {
     func clientDisconnectIsNotRecoverable() async throws {
         try await withServer(options) { io, port in
             let sockets = SocketCollector(io.sockets)
-            let first = try await TestSocketIOClient.open(port: port)
-            let (answer, _) = try await connectRaw(first)
-            let sid = try #require(answer["sid"]?.stringValue)
-            let original = try await sockets.socket(sid)
-            try original.emit("tick")
-            let offset = try #require(try await first.nextEvent().arguments.last)
+            let first = try await openTrackedSession(port: port, sockets: sockets)
             let gone = Signal<DisconnectReason>()
-            original.onDisconnect { r, _ in gone.set(r) }
-            try await first.disconnect()
+            first.socket.onDisconnect { r, _ in gone.set(r) }
+            try await first.client.disconnect()
             #expect(await gone.wait() == .clientNamespaceDisconnect)
-            await first.close()
+            await first.client.close()
 
             let second = try await TestSocketIOClient.open(port: port)
-            let (fresh, _) = try await connectRaw(second, auth: ["pid": answer["pid"] ?? nil, "offset": offset])
-            #expect(fresh["sid"] != .string(sid))
+            let (fresh, _) = try await connectRaw(second, auth: first.recoveryAuth)
+            #expect(fresh["sid"] != .string(first.sid))
             let socket = try await sockets.socket(fresh["sid"]?.stringValue)
             #expect(!socket.recovered)
             await second.close()
@@ -209,24 +222,15 @@ struct RecoveryTests {
     func sessionRestoredOnlyOnce() async throws {
         try await withServer(options) { io, port in
             let sockets = SocketCollector(io.sockets)
-            let first = try await TestSocketIOClient.open(port: port)
-            let (answer, _) = try await connectRaw(first)
-            let sid = try #require(answer["sid"]?.stringValue)
-            let original = try await sockets.socket(sid)
-            try original.emit("tick")
-            let offset = try #require(try await first.nextEvent().arguments.last)
-            let gone = Signal<Bool>()
-            original.onDisconnect { _, _ in gone.set(true) }
-            await first.close()
-            _ = await gone.wait()
+            let first = try await openTrackedSession(port: port, sockets: sockets)
+            await first.drop()
 
-            let auth: JSONValue = ["pid": answer["pid"] ?? nil, "offset": offset]
             let second = try await TestSocketIOClient.open(port: port)
-            let (restored, _) = try await connectRaw(second, auth: auth)
-            #expect(restored["sid"] == .string(sid))
+            let (restored, _) = try await connectRaw(second, auth: first.recoveryAuth)
+            #expect(restored["sid"] == .string(first.sid))
             let third = try await TestSocketIOClient.open(port: port)
-            let (other, _) = try await connectRaw(third, auth: auth)
-            #expect(other["sid"] != .string(sid), "two live sockets must not share one id")
+            let (other, _) = try await connectRaw(third, auth: first.recoveryAuth)
+            #expect(other["sid"] != .string(first.sid), "two live sockets must not share one id")
             await second.close()
             await third.close()
         }
