@@ -162,6 +162,12 @@ def test_reconnect_within_the_window_recovers_sid_rooms_and_missed_events(recove
     back = open_member(members, recovery_server, {"pid": first.pid, "offset": last_offset})
     assert back.sid == first.sid, f"not recovered: sid {back.sid!r}, was {first.sid!r}"
     assert back.pid == first.pid, f"recovered session changed its pid: {back.pid!r}, was {first.pid!r}"
+    # As Node writes them: the missed events come before the CONNECT reply.
+    connect_at = next(i for i, packet in enumerate(back.packets) if packet.type == CONNECT)
+    missed_at = [i for i, packet in enumerate(back.packets) if packet.event == "broadcast"][:3]
+    assert len(missed_at) == 3 and max(missed_at) < connect_at, (
+        f"missed events should precede the CONNECT reply: {[packet.raw for packet in back.packets]!r}"
+    )
 
     # Still in ROOM: a new broadcast reaches it, after the missed ones.
     sender.broadcast("x", 6)
