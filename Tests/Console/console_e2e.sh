@@ -41,10 +41,12 @@ free_port() { "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1",
 
 # Starts sioconsole in tmux; after it exits, the pane's shell records its exit status and
 # the terminal's settings (to check they were restored).
+# The pane's shell records the terminal's modes (stty) before the exit status, and writes
+# the status in one rename: a test that sees the status can read the modes.
 start_console() {   # extra arguments...
   PORT=$(free_port)
   rm -f "$WORK/exit" "$WORK/stty"
-  tt_start ui "${NO_COLOR:+env NO_COLOR=$NO_COLOR }$BIN --port $PORT --namespace /admin --log $WORK/console.log $*; echo \$? > $WORK/exit; stty -a > $WORK/stty 2>&1" "${COLS:-120}" "${ROWS:-40}"
+  tt_start ui "${NO_COLOR:+env NO_COLOR=$NO_COLOR }$BIN --port $PORT --namespace /admin --log $WORK/console.log $*; code=\$?; stty -a > $WORK/stty 2>&1; echo \$code > $WORK/exit.tmp; mv $WORK/exit.tmp $WORK/exit" "${COLS:-120}" "${ROWS:-40}"
   tt_wait "127.0.0.1:$PORT/socket.io/" 20
 }
 
@@ -270,7 +272,7 @@ check "terminal restored after Ctrl-C" terminal_restored
 tt_stop
 PORT=$(free_port)
 rm -f "$WORK/exit" "$WORK/stty"
-tt_start ui "$BIN --port $PORT --log $WORK/console8.log; echo \$? > $WORK/exit; stty -a > $WORK/stty 2>&1" 100 30 screen
+tt_start ui "$BIN --port $PORT --log $WORK/console8.log; code=\$?; stty -a > $WORK/stty 2>&1; echo \$code > $WORK/exit.tmp; mv $WORK/exit.tmp $WORK/exit" 100 30 screen
 check "TERM=screen (8 colours): the screen is drawn" tt_wait "sioconsole 127.0.0.1:$PORT" 20
 check "TERM=screen: only the 8 basic colours are used" sh -c "tmux -L '$TT_SOCK' capture-pane -e -p -t ui | grep -qE '\[3[0-7]m|;3[0-7]m' && ! tmux -L '$TT_SOCK' capture-pane -e -p -t ui | grep -q '38;5;'"
 CONSOLE_PID=$(pgrep -P "$(tt_format '#{pane_pid}')" | head -1)
