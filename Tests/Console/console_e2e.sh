@@ -39,10 +39,9 @@ check() {   # name command...
 
 free_port() { "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
-# Starts sioconsole in tmux; after it exits, the pane's shell records its exit status and
-# the terminal's settings (to check they were restored).
-# The pane's shell records the terminal's modes (stty) before the exit status, and writes
-# the status in one rename: a test that sees the status can read the modes.
+# Starts sioconsole in tmux; after it exits, the pane's shell records the terminal's settings
+# (to check they were restored), then its exit status in one rename: a test that sees the
+# status can read the settings.
 start_console() {   # extra arguments...
   PORT=$(free_port)
   rm -f "$WORK/exit" "$WORK/stty"
