@@ -104,8 +104,8 @@ struct DisconnectTests {
     func pingTimeout() async throws {
         var options = SocketIOServerOptions()
         // Long enough for the connect handshake to finish on a loaded machine first.
-        options.engine.pingInterval = .milliseconds(500)
-        options.engine.pingTimeout = .milliseconds(500)
+        options.engine.pingInterval = .milliseconds(1000)
+        options.engine.pingTimeout = .milliseconds(1000)
         try await withServer(options) { io, port in
             // Registered at connection time: the timeout may pass before a test could look the socket up.
             let reason = Signal<DisconnectReason>()
