@@ -141,7 +141,8 @@ import Testing
     @Test func heartbeatPingsAndTimesOut() async throws {
         let reason = Signal<EngineCloseReason>()
         let beats = Recorder<Int>()
-        try await withTestEngine({ $0.pingInterval = .milliseconds(200); $0.pingTimeout = .milliseconds(1500) }, setUp: { engine in
+        let clock = ManualTimerSource()
+        try await withTestEngine({ $0.timers = clock; $0.pingInterval = .milliseconds(200); $0.pingTimeout = .milliseconds(1500) }, setUp: { engine in
             engine.onConnection { socket in
                 socket.onHeartbeat { beats.append(1) }
                 socket.onClose { r, _ in reason.set(r) }
@@ -149,14 +150,19 @@ import Testing
         }) { _, port in
             let sid = try await openPollingSession(port: port)
             for _ in 0..<2 {
+                // The interval timer is armed at the open and again once the pong is in.
+                #expect(await clock.advanceWhenArmed(.milliseconds(200)))
                 let ping = try await TestHTTPClient.request(port: port, path: url(sid))
                 #expect(ping.text == "2")
                 let pong = try await TestHTTPClient.request(port: port, method: "POST", path: url(sid), body: Array("3".utf8))
                 #expect(pong.status == 200)
             }
             #expect(await eventually { beats.values.count == 2 })
+            #expect(await clock.advanceWhenArmed(.milliseconds(200)))
+            #expect(try await TestHTTPClient.request(port: port, path: url(sid)).text == "2")
             // No pong this time.
-            let closed = await reason.wait(timeout: .seconds(5))
+            #expect(await clock.advanceWhenArmed(.milliseconds(1500)))
+            let closed = await reason.wait(timeout: .seconds(10))
             #expect(closed == .pingTimeout)
         }
     }

@@ -48,12 +48,14 @@ import Testing
     }
 
     @Test func upgradeTimeoutDropsTheCandidateAndKeepsPolling() async throws {
-        try await withTestEngine({ $0.upgradeTimeout = .milliseconds(600) }, setUp: echo) { engine, port in
+        let clock = ManualTimerSource()
+        try await withTestEngine({ $0.timers = clock; $0.upgradeTimeout = .milliseconds(600) }, setUp: echo) { engine, port in
             let sid = try await openPollingSession(port: port)
             let ws = try await TestWebSocket.connect(port: port, path: websocket(sid))
             try await ws.send(text: "2probe")
             #expect(try await ws.receive() == .text("3probe"))
-            guard case .closed = try await ws.receive(timeout: .seconds(3)) else { Issue.record("candidate kept"); return }
+            #expect(await clock.advanceWhenArmed(.milliseconds(600)))
+            guard case .closed = try await ws.receive(timeout: .seconds(10)) else { Issue.record("candidate kept"); return }
             #expect(engine.clients[sid]?.transportName == .polling)
             #expect(try await TestHTTPClient.request(port: port, method: "POST", path: polling(sid), body: Array("4p".utf8)).status == 200)
             #expect(try await TestHTTPClient.request(port: port, path: polling(sid)).text == "4p")

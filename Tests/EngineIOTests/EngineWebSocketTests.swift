@@ -71,16 +71,19 @@ import Testing
 
     @Test func pingTimeoutClosesTheConnection() async throws {
         let reason = Signal<EngineCloseReason>()
-        // A timeout long enough that the pong below is never late on a loaded machine (the
-        // whole suite runs in parallel on two cores).
-        try await withTestEngine({ $0.pingInterval = .milliseconds(200); $0.pingTimeout = .milliseconds(2000) }, setUp: { closeReason($0, into: reason) }) { _, port in
+        let clock = ManualTimerSource()
+        try await withTestEngine({ $0.timers = clock; $0.pingInterval = .milliseconds(200); $0.pingTimeout = .milliseconds(2000) }, setUp: { closeReason($0, into: reason) }) { _, port in
             let socket = try await connect(port)
+            #expect(await clock.advanceWhenArmed(.milliseconds(200)))
             #expect(try await socket.receive() == .text("2"))
             try await socket.send(text: "3")
+            // The next interval starts once the pong is in.
+            #expect(await clock.advanceWhenArmed(.milliseconds(200)))
             let next = try await socket.receive()
             #expect(next == .text("2"), "after the pong: \(next)")
             // No pong this time.
-            guard case .closed = try await socket.receive(timeout: .seconds(6)) else { Issue.record("still open"); return }
+            #expect(await clock.advanceWhenArmed(.milliseconds(2000)))
+            guard case .closed = try await socket.receive(timeout: .seconds(10)) else { Issue.record("still open"); return }
             #expect(await reason.wait() == .pingTimeout)
         }
     }

@@ -7,6 +7,9 @@ import Foundation
 
 /// Runs `body` against an engine listening on 127.0.0.1 on a free port, and closes the
 /// engine afterwards whatever happens.
+///
+/// The engine's clock is a ``ManualTimerSource`` that nobody moves unless `configure` puts
+/// one of its own there: no heartbeat or timeout fires because the machine was slow.
 func withTestEngine<T>(
     _ configure: (inout EngineOptions) -> Void = { _ in },
     setUp: (EngineServer) -> Void = { _ in },
@@ -15,6 +18,7 @@ func withTestEngine<T>(
     var options = EngineOptions()
     options.pingInterval = .seconds(25)
     options.pingTimeout = .seconds(20)
+    options.timers = ManualTimerSource()
     configure(&options)
     let engine = EngineServer(options: options)
     setUp(engine)

@@ -6,15 +6,19 @@ import Testing
 @testable import TestSupport
 
 /// A server on 127.0.0.1 (port 0) with a started monitor, for tests against real sockets.
+/// Its timers run on `clock`, which only the test moves.
 final class LiveHarness: @unchecked Sendable {
     let io: SocketIOServer
     let port: Int
+    let clock = ManualTimerSource()
     let monitor: Monitor
     var state: MonitorState
     var readOnly = false
 
     init(options: SocketIOServerOptions = SocketIOServerOptions(), configuration: MonitorConfiguration = MonitorConfiguration(),
          startMonitor: Bool = true, namespaces: [String] = []) async throws {
+        var options = options
+        options.engine.timers = clock
         io = SocketIOServer(options: options)
         for name in namespaces { _ = io.of(name) }
         port = try await io.listen(host: "127.0.0.1", port: 0)
@@ -24,7 +28,7 @@ final class LiveHarness: @unchecked Sendable {
     }
 
     /// Drains until `condition` holds on the model, or fails after `timeout`.
-    func until(_ what: String, timeout: Duration = .seconds(5), _ condition: (MonitorState) -> Bool) async throws {
+    func until(_ what: String, timeout: Duration = .seconds(30), _ condition: (MonitorState) -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             monitor.drain(into: &state)
@@ -48,7 +52,7 @@ final class LiveHarness: @unchecked Sendable {
     }
 
     /// The next event packet the client receives (skipping others).
-    static func nextEvent(_ client: TestSocketIOClient, timeout: Duration = .seconds(5)) async throws -> TestSocketIOPacket {
+    static func nextEvent(_ client: TestSocketIOClient, timeout: Duration = .seconds(30)) async throws -> TestSocketIOPacket {
         while true {
             let packet = try await client.nextPacket(timeout: timeout)
             if packet.kind == .event || packet.kind == .binaryEvent { return packet }
@@ -175,7 +179,11 @@ final class LiveHarness: @unchecked Sendable {
         let ackID = try #require(packet.ackID)
         try await alice.sendAck(ackID, argumentsJSON: #""pong",2"#)
         _ = try await LiveHarness.nextEvent(bob)   // bob never answers
-        try await harness.until("reply, timeout and summary", timeout: .seconds(5)) { state in
+        try await harness.until("alice's reply") { state in
+            state.log.all.contains { $0.kind == .ack && $0.direction == .inbound && $0.summary.hasPrefix("reply") }
+        }
+        #expect(await harness.clock.advanceWhenArmed(.milliseconds(700)))
+        try await harness.until("reply, timeout and summary") { state in
             state.log.all.contains { $0.kind == .error && $0.summary.contains("1 of 2 replied, 1 did not") }
         }
         let reply = try #require(harness.state.log.all.first { $0.kind == .ack && $0.direction == .inbound && $0.summary.hasPrefix("reply") })

@@ -13,28 +13,35 @@ struct ClusterNode: Sendable {
     var adapter: ClusterAdapter { io.sockets.adapter as! ClusterAdapter }
 }
 
-/// Fast heartbeats so membership changes show within a second.
-func fastClusterOptions() -> ClusterAdapterOptions {
+/// Node's heartbeat timings; a request timeout far beyond any test's clock moves, so a
+/// request that finishes did so because every node answered or was dropped.
+func testClusterOptions() -> ClusterAdapterOptions {
     var options = ClusterAdapterOptions()
-    options.heartbeatInterval = .milliseconds(100)
-    options.heartbeatTimeout = .milliseconds(400)
-    options.requestsTimeout = .seconds(3)
+    options.heartbeatInterval = .seconds(5)
+    options.heartbeatTimeout = .seconds(10)
+    options.requestsTimeout = .seconds(600)
     return options
 }
 
 /// Starts `count` servers on one in-process bus; every socket joins the room named by its
 /// `room` query parameter, stores its node number in `data`, and answers `ping` acks
 /// with its node number. Waits until every node sees the others, runs `body`, closes all.
+///
+/// Every node's timers (heartbeats, the silent-node sweep, request and ack timeouts) run
+/// on `clock`, which only the test moves: membership is what the nodes said, never what a
+/// loaded machine delayed.
 func withCluster(
     _ count: Int,
     bus: InProcessBus = InProcessBus(),
+    clock: ManualTimerSource = ManualTimerSource(),
     setUp: @escaping @Sendable (Int, SocketIOServer) -> Void = { _, _ in },
     _ body: ([ClusterNode]) async throws -> Void
 ) async throws {
     var nodes: [ClusterNode] = []
     for member in 0..<count {
         var options = SocketIOServerOptions()
-        options.adapter = PostgresAdapter.factory(bus: bus.member(member), options: fastClusterOptions())
+        options.engine.timers = clock
+        options.adapter = PostgresAdapter.factory(bus: bus.member(member), options: testClusterOptions())
         let io = SocketIOServer(options: options)
         io.onConnection { socket in
             socket.data = ["node": .int(Int64(member))]
@@ -43,7 +50,7 @@ func withCluster(
         setUp(member, io)
         nodes.append(ClusterNode(io: io, port: try await io.listen(port: 0), member: member))
     }
-    let everyoneSeen = await eventually(timeout: .seconds(5)) {
+    let everyoneSeen = await eventually(timeout: .seconds(30)) {
         nodes.allSatisfy { $0.adapter.nodes.count == count - 1 }
     }
     #expect(everyoneSeen, "the nodes did not discover each other")
@@ -57,7 +64,7 @@ func withCluster(
 }
 
 /// The next event a test client receives: its name and JSON arguments.
-func nextEvent(_ client: TestSocketIOClient, timeout: Duration = .seconds(5)) async throws -> (name: String, arguments: [JSONValue]) {
+func nextEvent(_ client: TestSocketIOClient, timeout: Duration = .seconds(30)) async throws -> (name: String, arguments: [JSONValue]) {
     while true {
         let packet = try await client.nextPacket(timeout: timeout)
         guard packet.kind.isEvent, case .array(let items)? = try? JSONValue(parsing: packet.payload),

@@ -24,7 +24,7 @@ final class RawTCPConnection: Sendable {
     static func connect(
         host: String = "127.0.0.1",
         port: Int,
-        timeout: Duration = .seconds(10)
+        timeout: Duration = .seconds(30)
     ) async throws -> RawTCPConnection {
         try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(TimeAmount(timeout))
@@ -56,7 +56,7 @@ final class RawTCPConnection: Sendable {
     /// - Parameter timeout: How long the peer has to close.
     /// - Returns: Every byte received on this connection.
     /// - Throws: ``TestClientError/timeout`` if the connection is still open at the bound.
-    func readUntilClose(timeout: Duration = .seconds(5)) async throws -> [UInt8] {
+    func readUntilClose(timeout: Duration = .seconds(30)) async throws -> [UInt8] {
         try await self.closed.get(deadline: .after(timeout))
     }
 
@@ -65,7 +65,7 @@ final class RawTCPConnection: Sendable {
     /// - Parameter timeout: How long the peer has to close.
     /// - Returns: True as soon as the connection closes, false if it is still open at the bound.
     /// - Throws: Only if the wait itself fails, never for the timeout.
-    func waitForClose(timeout: Duration = .seconds(5)) async throws -> Bool {
+    func waitForClose(timeout: Duration = .seconds(30)) async throws -> Bool {
         do {
             _ = try await self.closed.get(deadline: .after(timeout))
             return true

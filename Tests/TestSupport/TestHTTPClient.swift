@@ -29,7 +29,7 @@ enum TestHTTPClient {
         path: String,
         headers: [(String, String)] = [],
         body: [UInt8] = [],
-        timeout: Duration = .seconds(10)
+        timeout: Duration = .seconds(30)
     ) async throws -> TestHTTPResponse {
         let pending = try await self.startRequest(
             host: host,
@@ -57,7 +57,7 @@ enum TestHTTPClient {
         path: String,
         headers: [(String, String)] = [],
         body: [UInt8] = [],
-        timeout: Duration = .seconds(10)
+        timeout: Duration = .seconds(30)
     ) async throws -> PendingHTTPRequest {
         let deadline = NIODeadline.after(timeout)
         let pending = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)

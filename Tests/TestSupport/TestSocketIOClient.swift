@@ -75,7 +75,7 @@ final class TestSocketIOClient: Sendable {
         query: String = "",
         headers: [(String, String)] = [],
         answersPings: Bool = true,
-        timeout: Duration = .seconds(5)
+        timeout: Duration = .seconds(30)
     ) async throws -> TestSocketIOClient {
         let target = "\(path)?EIO=4&transport=websocket" + (query.isEmpty ? "" : "&" + query)
         let webSocket = try await TestWebSocket.connect(host: host, port: port, path: target, headers: headers, timeout: timeout)
@@ -122,7 +122,7 @@ final class TestSocketIOClient: Sendable {
         query: String = "",
         headers: [(String, String)] = [],
         answersPings: Bool = true,
-        timeout: Duration = .seconds(5)
+        timeout: Duration = .seconds(30)
     ) async throws -> TestSocketIOClient {
         let client = try await Self.open(
             host: host, port: port, query: query, headers: headers, answersPings: answersPings, timeout: timeout
@@ -150,7 +150,7 @@ final class TestSocketIOClient: Sendable {
     /// - Returns: The socket id from the server's CONNECT packet.
     /// - Throws: ``TestSocketIOConnectError`` when refused, ``TestSocketIOClientError``, ``TestClientError/timeout``.
     @discardableResult
-    func connect(namespace: String = "/", auth: String? = nil, timeout: Duration = .seconds(5)) async throws -> String {
+    func connect(namespace: String = "/", auth: String? = nil, timeout: Duration = .seconds(30)) async throws -> String {
         try await self.send(TestSocketIOPacket(kind: .connect, namespace: namespace, payload: auth ?? ""))
         let reply = try await self.nextPacket(timeout: timeout)
         guard reply.namespace == namespace else {
@@ -260,7 +260,7 @@ final class TestSocketIOClient: Sendable {
     /// The next thing the reader saw: a packet, a stray message, or the end.
     ///
     /// - Throws: ``TestClientError/timeout`` when nothing arrives in time.
-    func next(timeout: Duration = .seconds(5)) async throws -> Incoming {
+    func next(timeout: Duration = .seconds(30)) async throws -> Incoming {
         let deadline = NIODeadline.now() + TimeAmount(timeout)
         let queue = self.queue
         return try await self.loop.flatSubmit {
@@ -272,7 +272,7 @@ final class TestSocketIOClient: Sendable {
     ///
     /// - Throws: ``TestClientError/timeout``, ``TestSocketIOClientError/closed(code:)`` once the
     ///   connection is over, ``TestSocketIOClientError/unexpected(_:)`` for a stray message.
-    func nextPacket(timeout: Duration = .seconds(5)) async throws -> TestSocketIOPacket {
+    func nextPacket(timeout: Duration = .seconds(30)) async throws -> TestSocketIOPacket {
         switch try await self.next(timeout: timeout) {
         case .packet(let packet): return packet
         case .unexpected(let text): throw TestSocketIOClientError.unexpected(text)
@@ -286,7 +286,7 @@ final class TestSocketIOClient: Sendable {
     /// - Returns: The packets received until the close, in order.
     /// - Throws: ``TestClientError/timeout`` if the connection is still open at the bound,
     ///   ``TestSocketIOClientError/unexpected(_:)`` for a stray message.
-    func packetsUntilClose(timeout: Duration = .seconds(5)) async throws -> [TestSocketIOPacket] {
+    func packetsUntilClose(timeout: Duration = .seconds(30)) async throws -> [TestSocketIOPacket] {
         let deadline = ContinuousClock.now + timeout
         var packets: [TestSocketIOPacket] = []
         while true {

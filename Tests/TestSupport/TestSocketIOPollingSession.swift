@@ -74,7 +74,7 @@ struct TestSocketIOPollingSession: Sendable {
     /// - Parameter timeout: Bound on the long poll.
     /// - Returns: The packets, in order.
     /// - Throws: ``TestSocketIOClientError/unexpected(_:)`` for a non-200 answer or bad base64.
-    func poll(timeout: Duration = .seconds(5)) async throws -> [TestSocketIOPollingPacket] {
+    func poll(timeout: Duration = .seconds(30)) async throws -> [TestSocketIOPollingPacket] {
         let response = try await TestHTTPClient.request(port: self.port, path: self.target, timeout: timeout)
         guard response.status == 200 else {
             throw TestSocketIOClientError.unexpected("poll got \(response.status) \(response.text)")
@@ -95,7 +95,7 @@ struct TestSocketIOPollingSession: Sendable {
     ///
     /// - Throws: What ``poll(timeout:)`` throws, or ``TestSocketIOClientError/closed(code:)`` on
     ///   the engine's close packet.
-    func messages(_ count: Int, timeout: Duration = .seconds(5)) async throws -> [TestSocketIOPollingPacket] {
+    func messages(_ count: Int, timeout: Duration = .seconds(30)) async throws -> [TestSocketIOPollingPacket] {
         var messages: [TestSocketIOPollingPacket] = []
         while messages.count < count {
             for packet in try await self.poll(timeout: timeout) {

@@ -48,7 +48,7 @@ final class TestWebSocket: Sendable {
         port: Int,
         path: String,
         headers: [(String, String)] = [],
-        timeout: Duration = .seconds(10),
+        timeout: Duration = .seconds(30),
         maxFrameSize: Int = 1 << 24
     ) async throws -> TestWebSocket {
         let deadline = NIODeadline.after(timeout)
@@ -152,7 +152,7 @@ final class TestWebSocket: Sendable {
     /// - Parameter timeout: How long to wait for a message.
     /// - Returns: The next message, or `.closed` when the connection is over.
     /// - Throws: ``TestClientError/timeout`` if nothing arrives in time.
-    func receive(timeout: Duration = .seconds(5)) async throws -> TestWebSocketMessage {
+    func receive(timeout: Duration = .seconds(30)) async throws -> TestWebSocketMessage {
         let deadline = NIODeadline.after(timeout)
         let handler = self.handler
         return try await self.channel.eventLoop.flatSubmit {

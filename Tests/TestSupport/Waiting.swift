@@ -14,7 +14,7 @@ final class Signal<Value: Sendable>: Sendable {
     var current: Value? { box.withLockedValue { $0 } }
 
     /// The value, or `nil` when `timeout` passed first.
-    func wait(timeout: Duration = .seconds(5)) async -> Value? {
+    func wait(timeout: Duration = .seconds(30)) async -> Value? {
         _ = await eventually(timeout: timeout) { current != nil }
         return current
     }
@@ -29,7 +29,7 @@ final class Recorder<Value: Sendable>: Sendable {
 }
 
 /// Polls `condition` until it holds or `timeout` passes.
-func eventually(timeout: Duration = .seconds(5), _ condition: () -> Bool) async -> Bool {
+func eventually(timeout: Duration = .seconds(30), _ condition: () -> Bool) async -> Bool {
     let clock = ContinuousClock()
     let deadline = clock.now + timeout
     while clock.now < deadline {
@@ -42,7 +42,7 @@ func eventually(timeout: Duration = .seconds(5), _ condition: () -> Bool) async 
 
 /// Polls an asynchronous `condition` (one that must hop to an event loop, say) until it
 /// holds or `timeout` passes.
-func eventually(timeout: Duration = .seconds(5), _ condition: () async -> Bool) async -> Bool {
+func eventually(timeout: Duration = .seconds(30), _ condition: () async -> Bool) async -> Bool {
     let clock = ContinuousClock()
     let deadline = clock.now + timeout
     while clock.now < deadline {

@@ -43,6 +43,9 @@ public struct EngineOptions: Sendable {
     public var requestHeaderTimeout: Duration = .seconds(10)
     /// How long a closing polling session waits for the client to fetch its last packets.
     public var closeTimeout: Duration = .seconds(30)
+    /// Where every timer of the engine (and of a Socket.IO server on it) comes from: the
+    /// event loops' own clock. Tests put a ``ManualTimerSource`` here to move time themselves.
+    public var timers: any TimerSource = EventLoopTimerSource()
 
     /// Creates options with Node's defaults.
     public init() {}

@@ -11,11 +11,13 @@ final class RequestHeadTimeoutHandler: ChannelDuplexHandler, RemovableChannelHan
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
-    private let timeout: TimeAmount
+    private let timeout: Duration
+    private let timers: any TimerSource
     private var timer: Scheduled<Void>?
 
-    init(timeout: TimeAmount) {
+    init(timeout: Duration, timers: any TimerSource) {
         self.timeout = timeout
+        self.timers = timers
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -49,7 +51,7 @@ final class RequestHeadTimeoutHandler: ChannelDuplexHandler, RemovableChannelHan
     private func arm(context: ChannelHandlerContext) {
         disarm()
         let channel = context.channel
-        timer = context.eventLoop.scheduleTask(in: timeout) {
+        timer = timers.scheduleTask(on: context.eventLoop, in: timeout) {
             channel.close(promise: nil)
         }
     }

@@ -61,7 +61,9 @@ extension EngineServer {
             try operations.addHandler(HTTPCompression.makeCompressor(), name: HandlerName.compressor)
         }
         let headTimeout = engines.map(\.options.requestHeaderTimeout).min()!
-        try operations.addHandler(RequestHeadTimeoutHandler(timeout: TimeAmount(headTimeout)), name: HandlerName.headTimeout)
+        // Every engine on one connection shares the first one's timers (tests use one source).
+        try operations.addHandler(RequestHeadTimeoutHandler(timeout: headTimeout, timers: engines[0].options.timers),
+                                  name: HandlerName.headTimeout)
         for (index, engine) in engines.enumerated() {
             let isLast = index == engines.count - 1
             try operations.addHandler(

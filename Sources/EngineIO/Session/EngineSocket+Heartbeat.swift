@@ -4,7 +4,7 @@ extension EngineSocket {
     /// Sends a ping after `pingInterval`, then expects a pong within `pingTimeout`.
     func schedulePing() {
         pingIntervalTimer?.cancel()
-        pingIntervalTimer = eventLoop.scheduleTask(in: TimeAmount(options.pingInterval)) { [weak self] in
+        pingIntervalTimer = options.timers.scheduleTask(on: eventLoop, in: options.pingInterval) { [weak self] in
             guard let self, self.readyState == .open else { return }
             self.sendPackets([.ping])
             self.resetPingTimeout()
@@ -13,7 +13,7 @@ extension EngineSocket {
 
     private func resetPingTimeout() {
         pingTimeoutTimer?.cancel()
-        pingTimeoutTimer = eventLoop.scheduleTask(in: TimeAmount(options.pingTimeout)) { [weak self] in
+        pingTimeoutTimer = options.timers.scheduleTask(on: eventLoop, in: options.pingTimeout) { [weak self] in
             self?.finishClose(.pingTimeout, description: nil)
         }
     }

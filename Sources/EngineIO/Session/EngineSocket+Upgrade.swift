@@ -10,7 +10,7 @@ extension EngineSocket {
                 return
             }
             socket.upgradeCandidate = (connection, false)
-            socket.upgradeTimer = socket.eventLoop.scheduleTask(in: TimeAmount(socket.options.upgradeTimeout)) {
+            socket.upgradeTimer = socket.options.timers.scheduleTask(on: socket.eventLoop, in: socket.options.upgradeTimeout) {
                 [weak socket] in
                 guard let socket, socket.upgradeCandidate?.connection === connection else { return }
                 socket.abandonUpgrade()

@@ -324,7 +324,7 @@ public final class EngineSocket: @unchecked Sendable {
             flush()
             if readyState == .closing {
                 // Let the client fetch what is queued, but not forever.
-                closeTimer = eventLoop.scheduleTask(in: TimeAmount(options.closeTimeout)) { [weak self] in
+                closeTimer = options.timers.scheduleTask(on: eventLoop, in: options.closeTimeout) { [weak self] in
                     self?.finishClose(.forcedClose, description: nil)
                 }
             }

@@ -105,7 +105,7 @@ public struct BroadcastOperator: Sendable {
         let collector = AckCollector(callback: ack)
         if let timeout = flags.timeout {
             let loop = MultiThreadedEventLoopGroup.singleton.any()
-            let timer = loop.scheduleTask(in: TimeAmount(timeout)) { collector.timeOut() }
+            let timer = namespace.server.options.engine.timers.scheduleTask(on: loop, in: timeout) { collector.timeOut() }
             collector.setTimer(timer)
         }
         let adapter = namespace.adapter

@@ -26,7 +26,7 @@ public final class Client: @unchecked Sendable {
     func start() {
         conn.onMessage { [self] message in onMessage(message) }
         conn.onClose { [self] reason, description in onClose(DisconnectReason(engineReason: reason), description: description) }
-        connectTimer = conn.eventLoop.scheduleTask(in: TimeAmount(server.options.connectTimeout)) { [weak self] in
+        connectTimer = server.options.engine.timers.scheduleTask(on: conn.eventLoop, in: server.options.connectTimeout) { [weak self] in
             guard let self, self.socketsByNamespace.isEmpty else { return }
             self.close()
         }

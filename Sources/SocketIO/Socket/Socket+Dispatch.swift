@@ -116,7 +116,7 @@ extension Socket {
     func registerAck(_ id: UInt64, timeout: Duration?, callback: @escaping @Sendable (Result<[JSONValue], SocketIOError>) -> Void) {
         var timer: Scheduled<Void>?
         if let timeout {
-            timer = eventLoop.scheduleTask(in: TimeAmount(timeout)) { [weak self] in
+            timer = server.options.engine.timers.scheduleTask(on: eventLoop, in: timeout) { [weak self] in
                 guard let pending = self?.acks.removeValue(forKey: id) else { return }
                 pending.callback(.failure(.ackTimeout))
             }

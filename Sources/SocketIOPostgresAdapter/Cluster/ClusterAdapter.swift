@@ -16,6 +16,9 @@ open class ClusterAdapter: Adapter, @unchecked Sendable {
     let logger: Logger
     let publisher: ClusterPublisher
     private let timerLoop = MultiThreadedEventLoopGroup.singleton.any()
+    /// The server's timer source: heartbeats, the silent-node sweep and request timeouts run
+    /// on it, so tests can move cluster time themselves.
+    private var timers: any TimerSource { namespace.server.options.engine.timers }
 
     struct PendingRequest {
         var missing: Set<String>
@@ -35,7 +38,7 @@ open class ClusterAdapter: Adapter, @unchecked Sendable {
         var requests: [String: PendingRequest] = [:]
         var ackRequests: [String: AckRequest] = [:]
         var heartbeat: Scheduled<Void>?
-        var cleanup: RepeatedTask?
+        var cleanup: Scheduled<Void>?
         var closed = false
     }
     let cluster = NIOLockedValueBox(ClusterState())
@@ -53,12 +56,23 @@ open class ClusterAdapter: Adapter, @unchecked Sendable {
 
     open override func initialize() async throws {
         await bus.subscribe(namespace: namespace.name) { [weak self] message in self?.onMessage(message) }
-        let timeout = clusterOptions.heartbeatTimeout
-        let cleanup = timerLoop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { [weak self] _ in
-            self?.dropSilentNodes(olderThan: timeout)
-        }
-        cluster.withLockedValue { $0.cleanup = cleanup }
+        scheduleSweep()
         publish(.initialHeartbeat)
+    }
+
+    /// Looks for silent nodes every second (Node's cleanup timer).
+    private func scheduleSweep() {
+        let next = timers.scheduleTask(on: timerLoop, in: .seconds(1)) { [weak self] in
+            guard let self else { return }
+            self.dropSilentNodes(olderThan: self.clusterOptions.heartbeatTimeout)
+            self.scheduleSweep()
+        }
+        let stillOpen = cluster.withLockedValue { state -> Bool in
+            guard !state.closed else { return false }
+            state.cleanup = next
+            return true
+        }
+        if !stillOpen { next.cancel() }
     }
 
     open override func close() async {
@@ -101,7 +115,7 @@ open class ClusterAdapter: Adapter, @unchecked Sendable {
     /// timer on every publish).
     private func scheduleHeartbeat() {
         let interval = clusterOptions.heartbeatInterval
-        let next = timerLoop.scheduleTask(in: TimeAmount(interval)) { [weak self] () -> Void in self?.publish(.heartbeat) }
+        let next = timers.scheduleTask(on: timerLoop, in: interval) { [weak self] () -> Void in self?.publish(.heartbeat) }
         let previous = cluster.withLockedValue { state -> Scheduled<Void>? in
             defer { state.heartbeat = next }
             return state.heartbeat
@@ -132,7 +146,7 @@ open class ClusterAdapter: Adapter, @unchecked Sendable {
             ])
             // Nothing tells when every remote client answered: forget the request after the timeout.
             let lifetime = options.flags.timeout ?? clusterOptions.requestsTimeout
-            timerLoop.scheduleTask(in: TimeAmount(lifetime)) { [weak self] in
+            _ = timers.scheduleTask(on: timerLoop, in: lifetime) { [weak self] in
                 _ = self?.cluster.withLockedValue { $0.ackRequests.removeValue(forKey: requestID) }
             }
         }
@@ -200,7 +214,7 @@ open class ClusterAdapter: Adapter, @unchecked Sendable {
         data["requestId"] = .string(requestID)
         let payload = data
         return try await withCheckedThrowingContinuation { continuation in
-            let timer = timerLoop.scheduleTask(in: TimeAmount(timeout)) { [weak self] () -> Void in self?.timeOut(requestID) }
+            let timer = timers.scheduleTask(on: timerLoop, in: timeout) { [weak self] () -> Void in self?.timeOut(requestID) }
             cluster.withLockedValue { state in
                 state.requests[requestID] = PendingRequest(
                     missing: Set(state.nodes.keys), responses: [], continuation: continuation, timer: timer
@@ -222,7 +236,8 @@ open class ClusterAdapter: Adapter, @unchecked Sendable {
         guard message.uid != uid else { return }
         guard message.nsp.isEmpty || message.nsp == namespace.name else { return }
         if message.uid != "emitter" {
-            cluster.withLockedValue { $0.nodes[message.uid] = .now }
+            let now = timers.now
+            cluster.withLockedValue { $0.nodes[message.uid] = now }
         }
         let data = message.data
         switch message.type {
@@ -315,7 +330,7 @@ open class ClusterAdapter: Adapter, @unchecked Sendable {
     // MARK: Membership
 
     private func dropSilentNodes(olderThan timeout: Duration) {
-        let now = ContinuousClock.now
+        let now = timers.now
         let silent = cluster.withLockedValue { $0.nodes.filter { now - $0.value > timeout }.map(\.key) }
         for uid in silent {
             logger.info("cluster node seems down", metadata: ["uid": "\(uid)"])

@@ -150,28 +150,31 @@ struct AckTests {
 
     @Test("emitWithAck fails with ackTimeout when the client does not answer in time")
     func emitWithAckTimesOut() async throws {
-        try await withServer { io, port in
+        let clock = ManualTimerSource()
+        try await withServer(serverOptions(clock: clock)) { io, port in
             let sockets = SocketCollector(io.sockets)
             let (client, socket) = try await connectClient(port: port, collector: sockets)
-            await #expect(throws: SocketIOError.ackTimeout) {
-                _ = try await socket.timeout(.milliseconds(200)).emitWithAck("ignored")
-            }
-            // The client did get the event, with an ack id it never answered.
+            let answer = Task { try await socket.timeout(.milliseconds(200)).emitWithAck("ignored") }
+            // The client did get the event, with an ack id it never answers.
             let event = try await client.nextEvent()
             #expect(event.name == "ignored")
             #expect(event.ackID != nil)
+            #expect(await clock.advanceWhenArmed(.milliseconds(200)))
+            await #expect(throws: SocketIOError.ackTimeout) { _ = try await answer.value }
             await client.close()
         }
     }
 
     @Test("a late answer after the timeout is ignored, and a later ack still works")
     func lateAnswerIsIgnored() async throws {
-        try await withServer { io, port in
+        let clock = ManualTimerSource()
+        try await withServer(serverOptions(clock: clock)) { io, port in
             let sockets = SocketCollector(io.sockets)
             let (client, socket) = try await connectClient(port: port, collector: sockets)
             let results = Recorder<Result<[JSONValue], SocketIOError>>()
             try socket.timeout(.milliseconds(100)).emit("first", []) { results.append($0) }
             let first = try await client.nextEvent()
+            #expect(await clock.advanceWhenArmed(.milliseconds(100)))
             #expect(await eventually { results.values.count == 1 })
             try await client.sendAck(try #require(first.ackID), "too late")
 
@@ -302,7 +305,8 @@ struct AckTests {
 
     @Test("a broadcast ack timeout fails with BroadcastAckTimeout holding the replies that came")
     func broadcastAckTimeoutKeepsPartialReplies() async throws {
-        try await withServer { io, port in
+        let clock = ManualTimerSource()
+        try await withServer(serverOptions(clock: clock)) { io, port in
             let quick1 = try await TestSocketIOClient.connect(port: port)
             let quick2 = try await TestSocketIOClient.connect(port: port)
             let silent = try await TestSocketIOClient.connect(port: port)
@@ -311,8 +315,10 @@ struct AckTests {
             for client in [quick1, quick2] {
                 let event = try await client.nextEvent()
                 try await client.sendAck(try #require(event.ackID), "yes")
+                try await roundTrip(client, in: io)
             }
             #expect(try await silent.nextEvent().name == "poll")
+            #expect(await clock.advanceWhenArmed(.milliseconds(1500)))
             let outcome = try #require(await result.wait())
             switch outcome {
             case .success(let replies):
@@ -330,19 +336,22 @@ struct AckTests {
 
     @Test("namespace.emitWithAck with a timeout throws BroadcastAckTimeout when a client stays silent")
     func namespaceEmitWithAckThrowsOnTimeout() async throws {
-        try await withServer { io, port in
+        let clock = ManualTimerSource()
+        try await withServer(serverOptions(clock: clock)) { io, port in
             let admin = io.of("/admin")
             let silent = try await TestSocketIOClient.connect(port: port, namespace: "/admin")
-            await #expect(throws: BroadcastAckTimeout.self) {
-                _ = try await admin.timeout(.milliseconds(200)).emitWithAck("hello")
-            }
+            let replies = Task { try await admin.timeout(.milliseconds(200)).emitWithAck("hello") }
+            #expect(try await silent.nextEvent().name == "hello")
+            #expect(await clock.advanceWhenArmed(.milliseconds(200)))
+            await #expect(throws: BroadcastAckTimeout.self) { _ = try await replies.value }
             await silent.close()
         }
     }
 
     @Test("the ack callback of a broadcast runs once, even if a reply comes after the timeout")
     func broadcastAckCallbackRunsOnce() async throws {
-        try await withServer { io, port in
+        let clock = ManualTimerSource()
+        try await withServer(serverOptions(clock: clock)) { io, port in
             let late = try await TestSocketIOClient.connect(port: port)
             let calls = Recorder<String>()
             try io.timeout(.milliseconds(150)).emit("q", []) { result in
@@ -352,6 +361,7 @@ struct AckTests {
                 }
             }
             let event = try await late.nextEvent()
+            #expect(await clock.advanceWhenArmed(.milliseconds(150)))
             #expect(await eventually { !calls.values.isEmpty })
             try await late.sendAck(try #require(event.ackID), "late")
             // A round trip through the same connection proves the late ack was processed.
@@ -371,15 +381,20 @@ struct AckTests {
 
     @Test("a broadcast ack whose target disconnects before answering times out with the replies that came")
     func broadcastAckTargetDisconnects() async throws {
-        try await withServer { io, port in
+        let clock = ManualTimerSource()
+        try await withServer(serverOptions(clock: clock)) { io, port in
             let answers = try await TestSocketIOClient.connect(port: port)
             let leaves = try await TestSocketIOClient.connect(port: port)
             let result = Signal<Result<[JSONValue], any Error>>()
             try io.timeout(.milliseconds(1500)).emit("q", []) { result.set($0) }
             let event = try await answers.nextEvent()
             try await answers.sendAck(try #require(event.ackID), "here")
+            try await roundTrip(answers, in: io)
             _ = try await leaves.nextEvent()
+            let leaving = try #require(leaves.sid())
             await leaves.close()
+            #expect(await eventually { io.sockets.sockets[leaving] == nil })
+            #expect(await clock.advanceWhenArmed(.milliseconds(1500)))
             let outcome = try #require(await result.wait())
             switch outcome {
             case .success(let replies):

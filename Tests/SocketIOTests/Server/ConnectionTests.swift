@@ -233,13 +233,14 @@ struct ConnectionTests {
 
     @Test("a connection that joins no namespace within connectTimeout is closed, a joined one is kept")
     func connectTimeoutClosesIdleConnections() async throws {
-        var options = SocketIOServerOptions()
-        // Long enough for the joined client's CONNECT to arrive first on a loaded machine.
-        options.connectTimeout = .seconds(2)
-        try await withServer(options) { io, port in
+        let clock = ManualTimerSource()
+        try await withServer(serverOptions(clock: clock) { $0.connectTimeout = .seconds(2) }) { io, port in
             let joined = try await TestSocketIOClient.connect(port: port)
             let idle = try await TestSocketIOClient.open(port: port)
-            let packets = try await idle.packetsUntilClose(timeout: .seconds(5))
+            // Each connection armed the timer; joining cancelled the joined one's.
+            #expect(await eventually { clock.pendingDelays.filter { $0 == .seconds(2) }.count == 1 })
+            clock.advance(by: .seconds(2))
+            let packets = try await idle.packetsUntilClose()
             #expect(packets.isEmpty)
             // The joined connection outlived the same timer: it still answers.
             let sid = try #require(joined.sid())
@@ -252,15 +253,23 @@ struct ConnectionTests {
 
     @Test("the server keeps a connection whose client answers pings, across several ping intervals")
     func answeredPingsKeepTheConnection() async throws {
-        var options = SocketIOServerOptions()
-        options.engine.pingInterval = .milliseconds(100)
-        options.engine.pingTimeout = .seconds(2)
+        let clock = ManualTimerSource()
+        // A timeout shorter than the four intervals below: only the pongs keep it from firing.
+        let options = serverOptions(clock: clock) {
+            $0.engine.pingInterval = .milliseconds(100)
+            $0.engine.pingTimeout = .milliseconds(150)
+        }
         try await withServer(options) { io, port in
             let sockets = SocketCollector(io.sockets)
             let (client, socket) = try await connectClient(port: port, collector: sockets)
             let reasons = Recorder<DisconnectReason>()
             socket.onDisconnect { reason, _ in reasons.append(reason) }
-            #expect(await eventually(timeout: .seconds(5)) { client.pingsAnswered >= 4 })
+            for answered in 1...4 {
+                // The next interval is armed once the server has the previous pong.
+                #expect(await clock.advanceWhenArmed(.milliseconds(100)))
+                #expect(await eventually { client.pingsAnswered >= answered })
+            }
+            #expect(await clock.advanceWhenArmed(.milliseconds(100)))
             #expect(reasons.values.isEmpty)
             #expect(socket.connected)
             await client.close()

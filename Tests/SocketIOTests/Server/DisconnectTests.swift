@@ -102,15 +102,17 @@ struct DisconnectTests {
 
     @Test("a client that stops answering pings is disconnected with \"ping timeout\"")
     func pingTimeout() async throws {
-        var options = SocketIOServerOptions()
-        // Long enough for the connect handshake to finish on a loaded machine first.
-        options.engine.pingInterval = .milliseconds(1000)
-        options.engine.pingTimeout = .milliseconds(1000)
+        let clock = ManualTimerSource()
+        let options = serverOptions(clock: clock) {
+            $0.engine.pingInterval = .milliseconds(1000)
+            $0.engine.pingTimeout = .milliseconds(500)
+        }
         try await withServer(options) { io, port in
-            // Registered at connection time: the timeout may pass before a test could look the socket up.
             let reason = Signal<DisconnectReason>()
             io.onConnection { socket in socket.onDisconnect { r, _ in reason.set(r) } }
             let client = try await TestSocketIOClient.connect(port: port, answersPings: false)
+            #expect(await clock.advanceWhenArmed(.milliseconds(1000)))
+            #expect(await clock.advanceWhenArmed(.milliseconds(500)))
             #expect(await reason.wait() == .pingTimeout)
             _ = try await client.packetsUntilClose()
         }

@@ -193,13 +193,13 @@ struct MiddlewareTests {
 
     @Test("a connection whose only CONNECT was refused is still closed at connectTimeout")
     func refusedConnectionIsClosedAtConnectTimeout() async throws {
-        var options = SocketIOServerOptions()
-        options.connectTimeout = .seconds(2)
-        try await withServer(options) { io, port in
+        let clock = ManualTimerSource()
+        try await withServer(serverOptions(clock: clock) { $0.connectTimeout = .seconds(2) }) { io, port in
             io.use { _ in throw ConnectError("no") }
             let client = try await TestSocketIOClient.open(port: port)
             await #expect(throws: TestSocketIOConnectError.self) { try await client.connect() }
-            let packets = try await client.packetsUntilClose(timeout: .seconds(5))
+            #expect(await clock.advanceWhenArmed(.seconds(2)))
+            let packets = try await client.packetsUntilClose()
             #expect(packets.isEmpty)
         }
     }

@@ -124,7 +124,8 @@ struct ProtocolViolationTests {
 
     @Test("a client acknowledging a broadcast twice is counted once")
     func duplicateBroadcastAckCountedOnce() async throws {
-        try await withServer { io, port in
+        let clock = ManualTimerSource()
+        try await withServer(serverOptions(clock: clock)) { io, port in
             let twice = try await TestSocketIOClient.connect(port: port)
             let silent = try await TestSocketIOClient.connect(port: port)
             let result = Signal<Result<[JSONValue], any Error>>()
@@ -133,7 +134,9 @@ struct ProtocolViolationTests {
             let id = try #require(event.ackID)
             try await twice.sendAck(id, "first")
             try await twice.sendAck(id, "again")
+            try await roundTrip(twice, in: io)
             _ = try await silent.nextEvent()
+            #expect(await clock.advanceWhenArmed(.milliseconds(1500)))
             let outcome = try #require(await result.wait())
             switch outcome {
             case .success(let replies):

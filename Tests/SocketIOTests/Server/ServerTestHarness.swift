@@ -10,6 +10,9 @@ import Testing
 /// Runs `body` against a server listening on 127.0.0.1 at a free port, and closes the server
 /// afterwards, also when `body` throws.
 ///
+/// Time stands still on that server unless the test moves it: its timers come from a
+/// ``ManualTimerSource``, the test's own when `options` has one, else one nobody advances.
+///
 /// - Parameters:
 ///   - options: The server's options.
 ///   - body: The test, given the server and its port.
@@ -18,6 +21,8 @@ func withServer(
     _ options: SocketIOServerOptions = SocketIOServerOptions(),
     _ body: (SocketIOServer, Int) async throws -> Void
 ) async throws {
+    var options = options
+    if !(options.engine.timers is ManualTimerSource) { options.engine.timers = ManualTimerSource() }
     let io = SocketIOServer(options: options)
     let port = try await io.listen(host: "127.0.0.1", port: 0)
     do {
@@ -50,7 +55,7 @@ final class SocketCollector: Sendable {
     /// the client can read its CONNECT answer before that.
     ///
     /// - Throws: when no such socket shows up in time.
-    func socket(_ id: String?, timeout: Duration = .seconds(5)) async throws -> Socket {
+    func socket(_ id: String?, timeout: Duration = .seconds(30)) async throws -> Socket {
         let id = try #require(id, "the client has no sid")
         _ = await eventually(timeout: timeout) { self.all.contains { $0.id == id } }
         // The newest one: a restored session reuses its old id.
@@ -59,6 +64,26 @@ final class SocketCollector: Sendable {
         }
         return socket
     }
+}
+
+/// One acknowledged round trip on `client`'s connection. The server handles a connection's
+/// packets in order, so when this returns it has handled everything the client sent before.
+func roundTrip(_ client: TestSocketIOClient, in io: SocketIOServer) async throws {
+    let sid = try #require(client.sid())
+    let socket = try #require(io.sockets.sockets[sid])
+    let reply = Task { try await socket.emitWithAck("sync") }
+    let event = try await client.nextEvent()
+    #expect(event.name == "sync")
+    try await client.sendAck(try #require(event.ackID), "synced")
+    _ = try await reply.value
+}
+
+/// Options whose timers come from `clock`.
+func serverOptions(clock: ManualTimerSource, _ configure: (inout SocketIOServerOptions) -> Void = { _ in }) -> SocketIOServerOptions {
+    var options = SocketIOServerOptions()
+    options.engine.timers = clock
+    configure(&options)
+    return options
 }
 
 /// A client connected to `namespace` with the server side of it.

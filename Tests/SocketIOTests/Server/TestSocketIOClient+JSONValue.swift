@@ -97,7 +97,7 @@ extension TestSocketIOClient {
     ///
     /// - Throws: ``TestSocketIOClientError/unexpected(_:)`` for any other packet, the errors of
     ///   ``nextPacket(timeout:)`` otherwise.
-    func nextEvent(timeout: Duration = .seconds(5)) async throws -> ReceivedEvent {
+    func nextEvent(timeout: Duration = .seconds(30)) async throws -> ReceivedEvent {
         let packet = try await self.nextPacket(timeout: timeout)
         guard packet.kind.isEvent, case .array(let items)? = try packet.data(), let name = items.first?.stringValue else {
             throw TestSocketIOClientError.unexpected("expected an event, got \(packet)")
@@ -108,7 +108,7 @@ extension TestSocketIOClient {
     /// The next packet, which must be an acknowledgement.
     ///
     /// - Throws: ``TestSocketIOClientError/unexpected(_:)`` for any other packet.
-    func nextAck(timeout: Duration = .seconds(5)) async throws -> ReceivedAck {
+    func nextAck(timeout: Duration = .seconds(30)) async throws -> ReceivedAck {
         let packet = try await self.nextPacket(timeout: timeout)
         guard packet.kind.isAck, let id = packet.ackID, case .array(let items)? = try packet.data() else {
             throw TestSocketIOClientError.unexpected("expected an ack, got \(packet)")
@@ -120,7 +120,7 @@ extension TestSocketIOClient {
     /// nothing else arrived before it (the server writes to one connection in order).
     ///
     /// - Throws: the errors of ``nextEvent(timeout:)``.
-    func events(through marker: String, timeout: Duration = .seconds(5)) async throws -> [ReceivedEvent] {
+    func events(through marker: String, timeout: Duration = .seconds(30)) async throws -> [ReceivedEvent] {
         var events: [ReceivedEvent] = []
         while true {
             let event = try await self.nextEvent(timeout: timeout)
