@@ -13,6 +13,8 @@ let package = Package(
     name: "swift-socketio",
     platforms: [.macOS(.v15)],
     products: [
+        .library(name: "EngineIOParser", targets: ["EngineIOParser"]),
+        .library(name: "SocketIOParser", targets: ["SocketIOParser"]),
         .library(name: "EngineIO", targets: ["EngineIO"]),
         .library(name: "SocketIO", targets: ["SocketIO"]),
         .library(name: "SocketIOPostgresAdapter", targets: ["SocketIOPostgresAdapter"]),
@@ -28,9 +30,23 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
     ],
     targets: [
+        // The codecs, shared by the server and the client (as the official monorepo shares
+        // engine.io-parser and socket.io-parser): Engine.IO packets and polling payloads;
+        // Socket.IO packets, binary attachments and the JSON value type.
+        .target(
+            name: "EngineIOParser",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "SocketIOParser",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "EngineIO",
             dependencies: [
+                "EngineIOParser",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -45,6 +61,7 @@ let package = Package(
             name: "SocketIO",
             dependencies: [
                 "EngineIO",
+                "SocketIOParser",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -37,7 +37,7 @@ public struct SocketIOPacketEncoder: Sendable {
 
     /// Encodes `packet` with `leadingByte` written before it in the same buffer: the
     /// server passes Engine.IO's `4` so the text is a ready engine packet, with no copy.
-    func encode(_ packet: SocketIOPacket, leadingByte: UInt8?) throws(SocketIOParserError) -> SocketIOEncodedPacket {
+    package func encode(_ packet: SocketIOPacket, leadingByte: UInt8?) throws(SocketIOParserError) -> SocketIOEncodedPacket {
         let isMainNamespace = packet.namespace == SocketIOPacket.mainNamespace
         if !isMainNamespace {
             try Self.validateNamespace(packet.namespace)

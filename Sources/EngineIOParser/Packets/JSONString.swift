@@ -1,7 +1,7 @@
 /// The small amount of JSON the engine writes itself (the open packet, error bodies).
-enum JSONString {
+package enum JSONString {
     /// `string` as a JSON string literal, quotes included.
-    static func quote(_ string: String) -> String {
+    package static func quote(_ string: String) -> String {
         var out = "\""
         out.reserveCapacity(string.utf8.count + 2)
         for scalar in string.unicodeScalars {

@@ -46,7 +46,7 @@ public struct EngineRequestError: Error, Sendable, Hashable {
     }
 
     /// The JSON body Node sends: `{"code":N,"message":"…"}`.
-    var jsonBody: String {
+    package var jsonBody: String {
         "{\"code\":\(code.rawValue),\"message\":\(JSONString.quote(message))}"
     }
 }

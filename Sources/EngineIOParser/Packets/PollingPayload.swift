@@ -1,13 +1,15 @@
-import NIOCore
+package import NIOCore
 
 /// The HTTP long-polling body format of Engine.IO v4: packets separated by the record
 /// separator 0x1e, binary packets as `b` followed by their base64 form.
-enum PollingPayload {
-    static let separator: UInt8 = 0x1E
-    static let binaryMarker = UInt8(ascii: "b")
+package enum PollingPayload {
+    package static let separator: UInt8 = 0x1E
+    package static let binaryMarker = UInt8(ascii: "b")
 
-    /// Joins `packets` into one response body, allocating once.
-    static func encode(_ packets: some Collection<EnginePacket>) -> ByteBuffer {
+    /// Joins `packets` into one response body, allocating once. (An array, not a generic
+    /// collection: the engine calls it from another module, where a generic would not be
+    /// specialised.)
+    package static func encode(_ packets: [EnginePacket]) -> ByteBuffer {
         var size = max(packets.count - 1, 0)
         for packet in packets {
             size += packet.isBinary ? 1 + Base64.encodedLength(packet.wire.readableBytes) : packet.wire.readableBytes
@@ -30,7 +32,7 @@ enum PollingPayload {
 
     /// Splits a POST body into packets; every record must decode.
     /// - Throws: ``EngineProtocolError`` for an empty record, an unknown type or bad base64.
-    static func decode(_ body: ByteBuffer) throws -> [EnginePacket] {
+    package static func decode(_ body: ByteBuffer) throws -> [EnginePacket] {
         let separators: [Int] = body.withUnsafeReadableBytes { bytes in
             var offsets: [Int] = []
             for (offset, byte) in bytes.enumerated() where byte == separator { offsets.append(offset) }

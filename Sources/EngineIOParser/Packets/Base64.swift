@@ -1,8 +1,8 @@
-import NIOCore
+package import NIOCore
 
 /// Standard base64 (RFC 4648 §4) for polling payloads, written straight into
 /// `ByteBuffer`s so binary packets need no intermediate `Data` or `String`.
-enum Base64 {
+package enum Base64 {
     private static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
     /// 0xFF marks a byte that is not in the alphabet.
@@ -12,10 +12,10 @@ enum Base64 {
         return table
     }()
 
-    static func encodedLength(_ count: Int) -> Int { (count + 2) / 3 * 4 }
+    package static func encodedLength(_ count: Int) -> Int { (count + 2) / 3 * 4 }
 
     /// Appends the padded base64 form of `source`'s readable bytes to `target`.
-    static func encode(_ source: ByteBuffer, into target: inout ByteBuffer) {
+    package static func encode(_ source: ByteBuffer, into target: inout ByteBuffer) {
         source.withUnsafeReadableBytes { input in
             let outCount = encodedLength(input.count)
             target.writeWithUnsafeMutableBytes(minimumWritableBytes: outCount) { output in
@@ -48,7 +48,7 @@ enum Base64 {
     }
 
     /// Decodes `source` (padding optional), or returns `nil` when it is not base64.
-    static func decode(_ source: ByteBuffer) -> ByteBuffer? {
+    package static func decode(_ source: ByteBuffer) -> ByteBuffer? {
         source.withUnsafeReadableBytes { input -> ByteBuffer? in
             var count = input.count
             // Padding may only stand at the end, at most two of it.

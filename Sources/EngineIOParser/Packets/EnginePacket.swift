@@ -81,11 +81,11 @@ public struct EnginePacket: Sendable, Hashable {
         return EnginePacket(type: .message, isBinary: false, wire: wire)
     }
 
-    static let ping = EnginePacket.text(.ping)
-    static let pong = EnginePacket.text(.pong)
-    static let noop = EnginePacket.text(.noop)
-    static let close = EnginePacket.text(.close)
-    static let probePong = EnginePacket.text(.pong, string: "probe")
+    package static let ping = EnginePacket.text(.ping)
+    package static let pong = EnginePacket.text(.pong)
+    package static let noop = EnginePacket.text(.noop)
+    package static let close = EnginePacket.text(.close)
+    package static let probePong = EnginePacket.text(.pong, string: "probe")
 
     // MARK: Decoding
 
