@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .library(name: "EngineIOParser", targets: ["EngineIOParser"]),
         .library(name: "SocketIOParser", targets: ["SocketIOParser"]),
+        .library(name: "EngineIOTimers", targets: ["EngineIOTimers"]),
         .library(name: "EngineIO", targets: ["EngineIO"]),
         .library(name: "SocketIO", targets: ["SocketIO"]),
         .library(name: "SocketIOPostgresAdapter", targets: ["SocketIOPostgresAdapter"]),
@@ -43,10 +44,21 @@ let package = Package(
             dependencies: [.product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strictSettings
         ),
+        // Where every timer of the server and the client comes from: the event loops, or a
+        // clock the tests move (ManualTimerSource).
+        .target(
+            name: "EngineIOTimers",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "EngineIO",
             dependencies: [
                 "EngineIOParser",
+                "EngineIOTimers",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
