@@ -37,7 +37,11 @@ let package = Package(
         .target(
             name: "EngineIOParser",
             dependencies: [.product(name: "NIOCore", package: "swift-nio")],
-            swiftSettings: strictSettings
+            swiftSettings: strictSettings,
+            linkerSettings: [
+                .linkedLibrary("ncursesw", .when(platforms: [.linux])),
+                .linkedLibrary("ncurses", .when(platforms: [.macOS])),
+            ]
         ),
         .target(
             name: "SocketIOParser",
@@ -178,7 +182,9 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
+        // The library is linked by ConsoleUI, per platform: Linux names the wide-character
+        // build ncursesw, macOS's SDK has one ncurses with wide characters.
+        .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"]), .brew(["ncurses"])]),
         .target(
             name: "ConsoleUI",
             dependencies: [

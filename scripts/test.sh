@@ -12,6 +12,9 @@ if [ -z "${SIO_TEST_POSTGRES_URL:-}" ]; then
     exec scripts/with-postgres.sh "$0" "$@"
 fi
 
+echo "== portability: platform-only code stays inside its #if guard"
+scripts/check-portability.sh
+
 echo "== swift build"
 swift build --build-tests
 

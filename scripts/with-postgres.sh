@@ -9,9 +9,18 @@
 # PostgreSQL refuses to run as root, so the cluster runs as the `postgres` user.
 set -euo pipefail
 
-bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+# Debian keeps the server programs off PATH, per major version; elsewhere (macOS with
+# Homebrew, other Linux distributions) initdb is on PATH or where pg_config says.
+bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+if [ -z "$bindir" ]; then
+    if command -v initdb >/dev/null 2>&1; then
+        bindir=$(dirname "$(command -v initdb)")
+    elif command -v pg_config >/dev/null 2>&1; then
+        bindir=$(pg_config --bindir)
+    fi
+fi
 if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then
-    echo "with-postgres: PostgreSQL is not installed (apt-get install postgresql)" >&2
+    echo "with-postgres: PostgreSQL is not installed (Debian: apt-get install postgresql; macOS: brew install postgresql@16)" >&2
     exit 1
 fi
 as_postgres=()

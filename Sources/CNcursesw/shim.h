@@ -14,8 +14,15 @@
 #include <wchar.h>
 #include <stdio.h>
 #include <termios.h>
+/* Debian and Homebrew put the wide-character headers under ncursesw/; macOS's SDK ships
+   one ncurses, wide-character capable, as plain curses.h. */
+#if __has_include(<ncursesw/curses.h>)
 #include <ncursesw/curses.h>
 #include <ncursesw/term.h>
+#else
+#include <curses.h>
+#include <term.h>
+#endif
 
 /* glibc declares wcwidth only under _XOPEN_SOURCE, which the prebuilt Glibc module lacks. */
 extern int wcwidth(wchar_t c);

@@ -125,6 +125,6 @@ if arguments.headless {
 console.monitor.stop()
 try? blocking { await io.close() }
 switch outcome {
-case .quit, .endOfInput: Glibc.exit(0)
-case .signal(let number): Glibc.exit(128 + number)
+case .quit, .endOfInput: exit(0)
+case .signal(let number): exit(128 + number)
 }

@@ -114,8 +114,17 @@ public struct ThemeLibrary: Sendable {
 
     static func executablePath() -> String? {
         var buffer = [CChar](repeating: 0, count: 4096)
+        #if os(Linux)
         let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
         guard length > 0 else { return nil }
         return String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        #elseif canImport(Darwin)
+        var size = UInt32(buffer.count)
+        guard _NSGetExecutablePath(&buffer, &size) == 0 else { return nil }
+        let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        return String(decoding: bytes, as: UTF8.self)
+        #else
+        return nil
+        #endif
     }
 }
