@@ -5,6 +5,8 @@
 #     same for Darwin (`canImport(Darwin)`, `os(macOS)`);
 #   - Linux-only paths in string literals (/proc/, /sys/, /usr/include) and Linux-only APIs
 #     (__sigaction_handler, epoll_, eventfd, inotify_, prctl, gettid) outside a Linux guard;
+#   - ncurses functions newer than macOS's 5.7 (init_extended_pair…) called from Swift, not through
+#     the shim, which falls back for macOS's ncurses 5.7;
 #   - in module maps: `link` (linking is declared per platform in Package.swift) or an
 #     absolute header path; in C shim headers: an ncursesw/ include without __has_include.
 # This machine cannot build for macOS; this check is what keeps the Linux build honest.
@@ -15,6 +17,7 @@ import pathlib, re, sys
 
 LINUX_ONLY_API = re.compile(r'\b(__sigaction_handler|epoll_\w+|eventfd|inotify_\w+|prctl|gettid)\b')
 LINUX_PATH = re.compile(r'/proc/|/sys/|/usr/include')
+NCURSES_61 = re.compile(r'\b(init_extended_pair|init_extended_color|alloc_pair|find_pair|free_pair|extended_pair_content|extended_color_content|set_escdelay)\s*\(')
 problems = []
 
 def code_and_strings(line):
@@ -71,6 +74,9 @@ for path in sorted(pathlib.Path('Sources').rglob('*.swift')) + sorted(pathlib.Pa
             problems.append(f'{where}: Glibc outside #if canImport(Glibc) / os(Linux): {stripped}')
         if re.search(r'\bimport\s+Darwin\b|\bDarwin\.', code) and not darwin:
             problems.append(f'{where}: Darwin outside #if canImport(Darwin) / os(macOS): {stripped}')
+        match = NCURSES_61.search(code)
+        if match:
+            problems.append(f'{where}: {match.group(1)} needs a newer ncurses than the 5.7 of macOS: call the shim (CNcursesw/shim.h)')
         if not linux:
             for literal in strings:
                 if LINUX_PATH.search(literal):

@@ -39,7 +39,11 @@ static const attr_t NC_A_BOLD = A_BOLD;
 static const attr_t NC_A_DIM = A_DIM;
 static const attr_t NC_A_REVERSE = A_REVERSE;
 static const attr_t NC_A_UNDERLINE = A_UNDERLINE;
+#ifdef A_ITALIC
 static const attr_t NC_A_ITALIC = A_ITALIC;
+#else
+static const attr_t NC_A_ITALIC = A_UNDERLINE; /* ncurses before 5.9 (macOS's SDK) has no italics */
+#endif
 
 /* Mouse masks come from the function-like macro NCURSES_MOUSE_MASK(). */
 static const mmask_t NC_BUTTON1_PRESSED = BUTTON1_PRESSED;
@@ -51,9 +55,18 @@ static const mmask_t NC_BUTTON5_PRESSED = BUTTON5_PRESSED; /* wheel down */
 static const mmask_t NC_ALL_MOUSE_EVENTS = ALL_MOUSE_EVENTS;
 static const mmask_t NC_REPORT_MOUSE_POSITION = REPORT_MOUSE_POSITION;
 
-/* Colour pairs above 255 do not fit COLOR_PAIR(): pass the pair through wattr_set's opts
-   pointer (ncurses 6.1 and later). */
+/* Colour pairs above 255 do not fit COLOR_PAIR(): ncurses 6.1 and later take the pair
+   through wattr_set's opts pointer and init_extended_pair. macOS's SDK ships ncurses 5.7,
+   which has neither; the console's pairs (one per theme role) fit a short there. */
+#if defined(NCURSES_VERSION_MAJOR) && (NCURSES_VERSION_MAJOR > 6 || (NCURSES_VERSION_MAJOR == 6 && NCURSES_VERSION_MINOR >= 1))
 static inline int nc_wattr_set_ext(WINDOW *w, attr_t a, int pair) { return wattr_set(w, a, 0, &pair); }
+static inline int nc_init_pair(int pair, int fg, int bg) { return init_extended_pair(pair, fg, bg); }
+static inline void nc_set_escdelay(int ms) { set_escdelay(ms); }
+#else
+static inline int nc_wattr_set_ext(WINDOW *w, attr_t a, int pair) { return wattr_set(w, a, (short)pair, NULL); }
+static inline int nc_init_pair(int pair, int fg, int bg) { return init_pair((short)pair, (short)fg, (short)bg); }
+static inline void nc_set_escdelay(int ms) { ESCDELAY = ms; }
+#endif
 
 /* The terminfo capability strings the crash handler writes to restore the terminal; NULL
    when the terminal lacks one. tigetstr returns (char *)-1 for a non-string capability. */

@@ -105,7 +105,7 @@ final class CursesTerminal {
         noecho()
         nonl()
         keypad(window, true)
-        set_escdelay(25)
+        nc_set_escdelay(25)
         curs_set(0)
         wtimeout(window, 50)
         mousemask(NC_ALL_MOUSE_EVENTS | NC_REPORT_MOUSE_POSITION, nil)
@@ -239,7 +239,7 @@ final class CursesTerminal {
                 let foreground = (spec.foreground ?? base.foreground)?.resolved(colors: colors) ?? -1
                 let background = (spec.background ?? base.background)?.resolved(colors: colors) ?? -1
                 pair = Int32(index + 1)
-                init_extended_pair(pair, Int32(foreground), Int32(background))
+                nc_init_pair(pair, Int32(foreground), Int32(background))
             }
             stylePairs[role] = (attributes, pair)
         }
