@@ -23,11 +23,12 @@ if str(INTEROP_DIR) not in sys.path:
 
 from helpers import STARTUP_TIMEOUT, ServerProcess, server_binary  # noqa: E402
 
-# Bounds (seconds) for every wait; generous, since the machine may be loaded.
-CALL_TIMEOUT = 15.0        # an event's ack from the server (cluster requests included)
-DELIVERY_TIMEOUT = 10.0    # a broadcast reaching clients on other nodes
-CLUSTER_FORM_TIMEOUT = 30.0
-CONNECT_TIMEOUT = 10.0
+# Bounds (seconds) for every wait; generous, since the machine may be loaded. Each one only
+# ends a wait that failed: a passing test never waits for one to run out.
+CALL_TIMEOUT = 30.0        # an event's ack from the server (cluster requests included)
+DELIVERY_TIMEOUT = 30.0    # a broadcast reaching clients on other nodes
+CLUSTER_FORM_TIMEOUT = 60.0
+CONNECT_TIMEOUT = 30.0
 
 # Quiet engine heartbeats: these tests are about the cluster, not the engine's pings.
 PING_INTERVAL_MS = 25_000

@@ -25,21 +25,35 @@ from cluster_helpers import (
 )
 
 # Shorter than Node's 5 s / 10 s so the suite stays quick; still far above the stalls a
-# loaded machine causes. Requests wait longer than a dead node takes to be dropped, so a
-# request pending on a dead node ends by the drop, not by its timeout.
+# loaded machine causes. Requests wait far longer than a dead node takes to be dropped, so a
+# request pending on a dead node ends by the drop, not by its timeout, even on a loaded machine.
 HEARTBEAT_INTERVAL_MS = 1000
 HEARTBEAT_TIMEOUT_MS = 3000
-REQUESTS_TIMEOUT_MS = 20_000
+REQUESTS_TIMEOUT_MS = 60_000
 # The adapter checks for silent nodes once a second.
-DROP_BOUND = HEARTBEAT_TIMEOUT_MS / 1000 + 1 + 6  # timeout + check period + margin for load
+DROP_BOUND = HEARTBEAT_TIMEOUT_MS / 1000 + 1 + 30  # timeout + check period + margin for load
+# For the test whose point is that a node's close message drops it at once: the others'
+# heartbeat timeout is long, so a drop within it can only come from that message, however
+# loaded the machine is.
+LONG_HEARTBEAT_TIMEOUT_MS = 60_000
+# After a PostgreSQL restart: how long broadcasts may take to cross again (the LISTEN
+# connections' 1–3 s backoff, on a loaded machine), and how long each attempt waits.
+RESUME_BOUND = 60.0
+ATTEMPT_BOUND = 3.0
 
 
 @pytest.fixture
-def cluster(peers: PeerSet) -> Iterator[list[Node]]:
+def heartbeat_timeout_ms() -> int:
+    """The heartbeat timeout of the `cluster` fixture's nodes (a test may parametrize it)."""
+    return HEARTBEAT_TIMEOUT_MS
+
+
+@pytest.fixture
+def cluster(peers: PeerSet, heartbeat_timeout_ms: int) -> Iterator[list[Node]]:
     nodes = start_nodes(
         [["polling", "websocket"]] * 3,
         heartbeat_interval_ms=HEARTBEAT_INTERVAL_MS,
-        heartbeat_timeout_ms=HEARTBEAT_TIMEOUT_MS,
+        heartbeat_timeout_ms=heartbeat_timeout_ms,
         requests_timeout_ms=REQUESTS_TIMEOUT_MS,
     )
     try:
@@ -70,9 +84,11 @@ def test_killed_node_is_dropped_and_a_pending_fetch_sockets_returns(cluster: lis
     pending = a1.call_async("fetch-sockets")
     c.killed = True
     c.proc.proc.send_signal(signal.SIGKILL)
-    c.proc.proc.wait(timeout=10)
+    c.proc.proc.wait(timeout=30)
 
-    result = pending.result(timeout=DROP_BOUND + 2)
+    # Bounded past the requests timeout: had the request ended by its timeout, the check
+    # on `elapsed` below says so (instead of a missing ack).
+    result = pending.result(timeout=REQUESTS_TIMEOUT_MS / 1000 + CALL_TIMEOUT)
     elapsed = time.monotonic() - started
     assert isinstance(result, list), f"fetch-sockets pending on the dead node failed: {result!r}"
     assert {s["id"] for s in result} == {a1.sid, b1.sid}, "the surviving nodes' sockets"
@@ -108,7 +124,7 @@ def test_broadcasts_resume_after_a_postgres_restart(cluster: list[Node], peers: 
     # Messages published while the LISTEN connections reconnect are lost (as in Node): keep
     # sending fresh ones until one crosses, within a bound covering the 1–3 s backoff.
     for sender, receivers in ((a1, [b1, c1]), (c1, [a1, b1]), (b1, [a1, c1])):
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + RESUME_BOUND
         attempt = 0
         while True:
             attempt += 1
@@ -116,11 +132,12 @@ def test_broadcasts_resume_after_a_postgres_restart(cluster: list[Node], peers: 
             sender.call("broadcast", room, token)
             try:
                 for receiver in receivers:
-                    receiver.wait_event("broadcast", token, timeout=1.0)
+                    receiver.wait_event("broadcast", token, timeout=ATTEMPT_BOUND)
                 break
             except AssertionError:
                 if time.monotonic() >= deadline:
-                    raise AssertionError(f"broadcasts from {sender.node} did not resume within 30s of the restart")
+                    raise AssertionError(
+                        f"broadcasts from {sender.node} did not resume within {RESUME_BOUND}s of the restart")
     wait_server_count(everyone, 3, timeout=DELIVERY_TIMEOUT + 10)
 
     token = {"settled": room}
@@ -137,11 +154,13 @@ def test_broadcasts_resume_after_a_postgres_restart(cluster: list[Node], peers: 
         assert peer.connected(), f"{peer} lost its connection over the PostgreSQL restart"
 
 
-def test_node_started_after_the_others_joins_the_cluster(cluster: list[Node], peers: PeerSet) -> None:
+@pytest.mark.parametrize("heartbeat_timeout_ms", [LONG_HEARTBEAT_TIMEOUT_MS], ids=["long-heartbeat-timeout"])
+def test_node_started_after_the_others_joins_the_cluster(cluster: list[Node], peers: PeerSet,
+                                                       heartbeat_timeout_ms: int) -> None:
     """A late node is counted by everyone and takes part in broadcasts; once stopped
     cleanly (SIGTERM sends its close), the others drop it at once."""
     late = start_nodes([["websocket"]], heartbeat_interval_ms=HEARTBEAT_INTERVAL_MS,
-                       heartbeat_timeout_ms=HEARTBEAT_TIMEOUT_MS, requests_timeout_ms=REQUESTS_TIMEOUT_MS)[0]
+                       heartbeat_timeout_ms=heartbeat_timeout_ms, requests_timeout_ms=REQUESTS_TIMEOUT_MS)[0]
     late.name = "D"
     try:
         everyone: list[Peer] = [peers.open(node, f"{node.name.lower()}1") for node in (*cluster, late)]
@@ -158,5 +177,6 @@ def test_node_started_after_the_others_joins_the_cluster(cluster: list[Node], pe
     finally:
         complaints = stop_nodes([late])
     assert not complaints, "\n".join(complaints)
-    # The close message makes this immediate; the bound stays below the heartbeat timeout.
-    wait_server_count(everyone[:3], 3, timeout=HEARTBEAT_TIMEOUT_MS / 1000 - 0.5)
+    # The close message makes this immediate; the bound stays below the heartbeat timeout
+    # (of A, B and C, which is what would drop D without its close message).
+    wait_server_count(everyone[:3], 3, timeout=heartbeat_timeout_ms / 1000 - 0.5)

@@ -21,9 +21,10 @@ class Lines:
             self.queue.put(self._parse(raw))
         self.queue.put(None)
 
-    def next(self, predicate, timeout=10):
+    def next(self, predicate, timeout=30):
         """The first line (kept from before, or arriving within `timeout`) that matches;
-        lines that do not match are kept for later calls (the last 500)."""
+        lines that do not match are kept for later calls (the last 500). The bound only ends
+        a wait that failed, so it is generous, for a loaded machine."""
         for line in self.seen:
             if predicate(line):
                 self.seen.remove(line)

@@ -2,22 +2,27 @@
 
 Each test starts the built binary on a free port (SIOCONSOLE, default .build/debug/sioconsole),
 connects python-socketio clients, writes commands to its stdin and reads its stdout; every
-wait is bounded.
+wait is bounded, generously (a loaded machine only makes a test slower). A check that a
+client did NOT get something first waits for two more Engine.IO pings on its connection
+(`Client.wait_pings`): the console pings every PING_INTERVAL_MS.
 """
 import json
 import os
 import queue
 import subprocess
+import threading
 import time
 
 import pytest
-import socketio
 
 from process_lines import Lines
+from sio_client import OrderedClient
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = os.environ.get("SIOCONSOLE", os.path.join(ROOT, ".build", "debug", "sioconsole"))
 EVIL = "\u001b[2J\u001b]0;x\u0007"
+PING_INTERVAL_MS = 1000
+WAIT = 30  # seconds: the bound of every wait (it only ends one that failed)
 
 
 class Headless:
@@ -25,7 +30,8 @@ class Headless:
 
     def __init__(self, *arguments):
         self.process = subprocess.Popen(
-            [BINARY, "--headless", "--port", "0", "--namespace", "/admin", *arguments],
+            [BINARY, "--headless", "--port", "0", "--namespace", "/admin",
+             "--ping-interval", str(PING_INTERVAL_MS), *arguments],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )
         self.output = Lines(self.process.stdout, json.loads,
@@ -40,11 +46,11 @@ class Headless:
         self.process.stdin.write((command + "\n").encode())
         self.process.stdin.flush()
 
-    def next(self, predicate, timeout=10):
+    def next(self, predicate, timeout=WAIT):
         """The first line (seen before or arriving within `timeout`) that matches."""
         return self.output.next(predicate, timeout)
 
-    def reply(self, command, timeout=10):
+    def reply(self, command, timeout=WAIT):
         self.send(command)
         return self.next(lambda line: line["type"] in ("reply", "sockets", "rooms", "socket", "nodes", "help"), timeout)
 
@@ -52,22 +58,40 @@ class Headless:
         if self.process.poll() is None:
             self.process.terminate()
             try:
-                self.process.wait(timeout=10)
+                self.process.wait(timeout=WAIT)
             except subprocess.TimeoutExpired:
                 self.process.kill()
 
 
 class Client:
-    """A python-socketio client that records what it receives."""
+    """A python-socketio client that records what it receives, in the order the server wrote
+    it (sio_client.OrderedClient), and counts the Engine.IO pings."""
 
     def __init__(self, url, namespaces=("/",), auth=None, query="", ack_reply=None, transports=None):
         self.events = queue.Queue()
         self.disconnects = queue.Queue()
-        self.sio = socketio.Client(reconnection=False)
+        self.pings = 0
+        self._pinged = threading.Condition()
+        self.sio = OrderedClient(reconnection=False)
+        self.sio.eio.on_ping = self._on_ping
         for namespace in namespaces:
             self._handlers(namespace, ack_reply)
         self.sio.connect(url + (("?" + query) if query else ""), namespaces=list(namespaces), auth=auth,
-                         transports=transports, wait_timeout=10)
+                         transports=transports, wait_timeout=WAIT)
+
+    def _on_ping(self):
+        with self._pinged:
+            self.pings += 1
+            self._pinged.notify_all()
+
+    def wait_pings(self, count=2, timeout=WAIT):
+        """Waits for `count` more pings. The console sends a ping only a ping interval after
+        the pong to the one before, so with two the last was sent after this call began:
+        whatever the console sent this client before it is in `events` by now."""
+        with self._pinged:
+            want = self.pings + count
+            if not self._pinged.wait_for(lambda: self.pings >= want, timeout):
+                raise AssertionError(f"fewer than {count} pings within {timeout}s")
 
     def _handlers(self, namespace, ack_reply):
         def on_any(event, *arguments):
@@ -83,10 +107,10 @@ class Client:
     def sid(self, namespace="/"):
         return self.sio.get_sid(namespace)
 
-    def event(self, timeout=10):
+    def event(self, timeout=WAIT):
         return self.events.get(timeout=timeout)
 
-    def disconnect_reason(self, timeout=10):
+    def disconnect_reason(self, timeout=WAIT):
         return self.disconnects.get(timeout=timeout)
 
     def close(self):
@@ -156,6 +180,7 @@ def test_emit_to_a_room_reaches_only_its_members(console, clients):
     console.reply(f"join lobby {alice.sid()}")
     assert console.reply('emit --to lobby news {"n": 1} "text"')["ok"] is True
     assert alice.event() == ("/", "news", [{"n": 1}, "text"])
+    bob.wait_pings()  # had the emit reached bob, it would be in his queue by now
     with pytest.raises(queue.Empty):
         bob.event(timeout=0.5)
     outbound = console.next(lambda line: line["type"] == "event" and line["dir"] == "out")
@@ -181,6 +206,7 @@ def test_kick_and_kick_bang_with_the_reasons_clients_see(console, clients):
     carol_main = carol.sid()
     assert console.reply(f"kick {carol_main}")["ok"] is True
     assert carol.disconnect_reason() == ("/", "server disconnect")
+    carol.wait_pings()  # had the kick ended /admin too, carol would have seen it by now
     assert carol.sio.connected and "/admin" in carol.sio.namespaces
     gone = console.next(lambda line: line["type"] == "disconnect" and line["socket"] == carol_main)
     assert gone["summary"] == "disconnected: server namespace disconnect"
@@ -204,7 +230,7 @@ def test_filter_and_pause_change_what_is_printed(console, clients):
     alice.sio.emit("chat", ("while paused",))
     # The server has counted the event (the counters stay live while paused), so had it been
     # printed, it would be among the lines read by the time the reply arrives.
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + WAIT
     while console.reply("sockets")["sockets"][0]["in"] <= events_before:
         assert time.monotonic() < deadline, "the server never counted the event sent while paused"
     assert all(line.get("args") != ["while paused"] for line in console.seen)
@@ -261,6 +287,7 @@ def test_read_only_refuses_every_acting_command(clients):
             reply = console.reply(command)
             assert reply["ok"] is False
             assert reply["message"].startswith("read-only:")
+        grace.wait_pings()  # had a command reached grace, it would be in her queue by now
         assert grace.sio.connected
         with pytest.raises(queue.Empty):
             grace.event(timeout=0.3)
@@ -275,5 +302,5 @@ def test_quit_stops_the_server_and_the_clients_see_it(clients):
     clients.append(alice)
     console.next(lambda line: line["type"] == "connect")
     assert console.reply("quit")["message"] == "bye"
-    assert console.process.wait(timeout=10) == 0
+    assert console.process.wait(timeout=WAIT) == 0
     assert alice.disconnect_reason()[0] == "/"

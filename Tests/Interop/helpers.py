@@ -31,11 +31,12 @@ PING_INTERVAL_MS = 300
 PING_TIMEOUT_MS = 200
 MAX_PAYLOAD = 1_000_000
 
-# Bounds for every wait in the suite (seconds).
-STARTUP_TIMEOUT = 20.0
-SHUTDOWN_TIMEOUT = 5.0
-REQUEST_TIMEOUT = 5.0
-WS_TIMEOUT = 5.0
+# Bounds for every wait in the suite (seconds). Each one only ends a wait that failed: a
+# passing test never waits for one to run out, so they are generous, for a loaded machine.
+STARTUP_TIMEOUT = 60.0
+SHUTDOWN_TIMEOUT = 30.0
+REQUEST_TIMEOUT = 30.0
+WS_TIMEOUT = 30.0
 
 SID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20}$")
 OPEN_PACKET_KEYS = {"sid", "upgrades", "pingInterval", "pingTimeout", "maxPayload"}
@@ -339,19 +340,74 @@ def _server_side_rx_queue(client_port: int, server_port: int) -> int | None:
 
 
 def wait_server_read_all(sock: socket.socket, timeout: float = REQUEST_TIMEOUT) -> None:
-    """Bounded wait until the (local) server has read every byte sent on `sock`, so that a
-    request on another connection is sure to come after it. A no-op where the kernel's
-    socket table cannot be read."""
+    """Bounded wait until the (local) server has read every byte sent on `sock` and then
+    done all the work they caused (see `wait_server_quiescent`), so that a request on another
+    connection is sure to come after it. Only the quiescence wait where the kernel's socket
+    table cannot be read."""
     client_port = sock.getsockname()[1]
     server_port = sock.getpeername()[1]
     deadline = time.monotonic() + timeout
     while True:
         pending = _server_side_rx_queue(client_port, server_port)
         if not pending:
-            return
+            break
         if time.monotonic() >= deadline:
             raise AssertionError(f"server left {pending} bytes of a request unread for {timeout}s")
         time.sleep(0.001)
+    server = next((proc for proc in list(RUNNING) if proc.port == server_port), None)
+    if server is not None:
+        wait_server_quiescent(server, max(1.0, deadline - time.monotonic()))
+
+
+QUIET_WINDOW = 0.02  # seconds without any CPU time used by any of the server's threads
+
+
+def _server_threads(pid: int) -> tuple[int, bool] | None:
+    """The CPU time all threads of `pid` have used (ns from schedstat, or clock ticks where
+    the kernel has no schedstat), and whether one of them is running or waiting for a CPU;
+    None where /proc does not tell."""
+    total, runnable = 0, False
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return None
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat", encoding="ascii") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            state, ticks = fields[0], int(fields[11]) + int(fields[12])  # state, utime + stime
+        except (OSError, ValueError, IndexError):
+            continue  # a thread that just ended
+        try:
+            with open(f"/proc/{pid}/task/{tid}/schedstat", encoding="ascii") as stats:
+                total += int(stats.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            total += ticks
+        runnable = runnable or state == "R"
+    return total, runnable
+
+
+def wait_server_quiescent(server: "ServerProcess", timeout: float = REQUEST_TIMEOUT) -> None:
+    """Bounded wait until no thread of the server process has used any CPU for QUIET_WINDOW
+    and none is running or waiting to run: whatever the server had started to handle (a
+    request it has read, with its hops between event loops and tasks) is done, however
+    loaded the machine is (a thread starved of CPU shows as runnable). Where /proc cannot
+    tell, a fixed pause of QUIET_WINDOW instead."""
+    deadline = time.monotonic() + timeout
+    before = _server_threads(server.proc.pid)
+    if before is None:
+        time.sleep(QUIET_WINDOW)
+        return
+    while True:
+        time.sleep(QUIET_WINDOW)
+        after = _server_threads(server.proc.pid)
+        if after is None:
+            return  # the server exited: nothing more will happen in it
+        if after[0] == before[0] and not before[1] and not after[1]:
+            return
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"sio-e2e-server {server.base_url} was still busy after {timeout}s")
+        before = after
 
 
 class PendingRequest:
@@ -456,6 +512,18 @@ def ws_recv(ws: websocket.WebSocket, timeout: float = WS_TIMEOUT) -> str | bytes
     if opcode == websocket.ABNF.OPCODE_BINARY:
         return bytes(frame.data)
     raise AssertionError(f"expected a data frame, got opcode {opcode} {frame.data!r}")
+
+
+def ws_recv_message(ws: websocket.WebSocket, timeout: float = WS_TIMEOUT) -> str | bytes:
+    """Like ws_recv, but answers the server's pings (`2` with `3`) meanwhile and returns the
+    next other frame: a test that waits for an echo must not lose its session to the
+    heartbeat (300 ms + 200 ms) when a loaded machine delays the echo."""
+    deadline = time.monotonic() + timeout
+    while True:
+        frame = ws_recv(ws, max(0.001, deadline - time.monotonic()))
+        if frame != "2":
+            return frame
+        ws.send("3")
 
 
 def ws_open_session(server: ServerProcess) -> tuple[websocket.WebSocket, dict]:

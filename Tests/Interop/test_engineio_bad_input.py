@@ -27,6 +27,7 @@ from helpers import (
     wait_ws_closed,
     ws_open_session,
     ws_recv,
+    ws_recv_message,
 )
 
 UNKNOWN_SIDS = [
@@ -36,7 +37,7 @@ UNKNOWN_SIDS = [
 ]
 SMALL_MAX_PAYLOAD = 1000
 HEADER_TIMEOUT_MS = 500
-HEADER_TIMEOUT_BOUND = 5.0
+HEADER_TIMEOUT_BOUND = 30.0  # fails only a server that never closes: generous for a loaded machine
 HANDSHAKE_FLOOD = 1000
 
 
@@ -119,7 +120,7 @@ def test_oversize_websocket_frame_closes_with_1009(custom_server, binary):
         try:
             at_limit = "4" + "y" * (SMALL_MAX_PAYLOAD - 1)
             ws.send(at_limit)
-            assert ws_recv(ws) == at_limit, "a frame of exactly max-payload bytes must be echoed"
+            assert ws_recv_message(ws) == at_limit, "a frame of exactly max-payload bytes must be echoed"
         finally:
             ws.close()
 

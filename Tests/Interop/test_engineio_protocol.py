@@ -30,6 +30,7 @@ from helpers import (
     ws_connect,
     ws_open_session,
     ws_recv,
+    ws_recv_message,
 )
 from sio_helpers import SocketIOEndpoint
 
@@ -126,8 +127,7 @@ def test_message_polling_closes_the_session_upon_invalid_packet_format(server):
 def test_message_polling_closes_the_session_upon_duplicate_poll_requests(server):
     sid = open_polling_session(server)
     first = PendingRequest("GET", server.polling_url(sid))
-    first.wait_read_by_server()
-    time.sleep(0.005)
+    first.wait_read_by_server()  # read and handled: the second poll comes after it
     second = http_request("GET", server.polling_url(sid) + "&t=burst")
     status, body = first.response()
     assert status == 200, f"first poll: expected 200, got {status} {body!r}"
@@ -143,7 +143,7 @@ def test_message_polling_closes_the_session_upon_cancelled_polling_request(serve
         raw.sendall(
             f"GET {parts.path}?{parts.query} HTTP/1.1\r\nHost: {parts.netloc}\r\n\r\n".encode("ascii")
         )
-        time.sleep(0.005)
+        wait_server_read_all(raw)  # the poll is pending when its connection goes away
     assert_status(poll(server, sid), 400)
 
 
@@ -151,7 +151,7 @@ def test_message_websocket_plain_text_packet(server):
     ws, _ = ws_open_session(server)
     try:
         ws.send("4hello")
-        assert ws_recv(ws) == "4hello"
+        assert ws_recv_message(ws) == "4hello"
     finally:
         ws.close()
 
@@ -160,7 +160,7 @@ def test_message_websocket_binary_packet(server):
     ws, _ = ws_open_session(server)
     try:
         ws.send_binary(bytes([1, 2, 3, 4]))
-        data = ws_recv(ws)
+        data = ws_recv_message(ws)
         assert isinstance(data, bytes), f"binary echo must be a binary frame, got {data!r}"
         assert data == bytes([1, 2, 3, 4])
     finally:
@@ -248,7 +248,7 @@ def test_upgrade_successfully_upgrades_from_polling_to_websocket(server):
         assert_poll(server, sid, "6")
         ws.send("5")
         ws.send("4hello")
-        assert ws_recv(ws) == "4hello"
+        assert ws_recv_message(ws) == "4hello"
     finally:
         ws.close()
 
@@ -259,7 +259,7 @@ def test_upgrade_ignores_http_requests_with_same_sid_after_upgrade(server):
     try:
         assert_status(poll(server, sid), 400)
         ws.send("4hello")
-        assert ws_recv(ws) == "4hello"
+        assert ws_recv_message(ws) == "4hello"
     finally:
         ws.close()
 
@@ -270,6 +270,6 @@ def test_upgrade_ignores_websocket_connection_with_same_sid_after_upgrade(server
     try:
         assert_ws_refused(server.websocket_url(sid))
         ws.send("4hello")
-        assert ws_recv(ws) == "4hello"
+        assert ws_recv_message(ws) == "4hello"
     finally:
         ws.close()

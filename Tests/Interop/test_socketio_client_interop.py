@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Any, AsyncIterator
+from typing import Any, AsyncIterator, Iterator
 
 import pytest
 import socketio
 
-from helpers import REQUEST_TIMEOUT, WS_TIMEOUT
-from sio_helpers import EventRecorder, start_sio_server
+from helpers import PING_INTERVAL_MS, REQUEST_TIMEOUT, WS_TIMEOUT, ServerProcess
+from sio_helpers import QUIET_PING_TIMEOUT_MS, EventRecorder, sio_server, start_sio_server
 
 TRANSPORT_CASES = [
     pytest.param((["polling"], "polling"), id="polling"),
@@ -17,7 +17,7 @@ TRANSPORT_CASES = [
     pytest.param((["polling", "websocket"], "websocket"), id="upgrade"),
 ]
 
-ACK_TIMEOUT = 5.0
+ACK_TIMEOUT = 30.0  # fails only a missing ack: generous for a loaded machine
 CONCURRENT_ACKS = 10
 
 JSON_VALUES = [
@@ -124,7 +124,18 @@ async def connected_clients(server, transports: list[str], count: int = 1, **opt
 
 
 def run(coro) -> Any:
-    return asyncio.run(asyncio.wait_for(coro, 60))
+    # Every wait inside is bounded on its own; this only stops a scenario that hangs.
+    return asyncio.run(asyncio.wait_for(coro, 600))
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[ServerProcess]:
+    """This module's server (instead of conftest's shared one): pings every 300 ms, but 20 s
+    (Node's default) to answer them, as none of these tests is about heartbeats, and with
+    the e2e server's 200 ms a loaded machine can end a session in the middle of a large echo
+    (seen with python-engineio's client and 200 KB messages)."""
+    with sio_server(ping_interval=PING_INTERVAL_MS, ping_timeout=QUIET_PING_TIMEOUT_MS) as proc:
+        yield proc
 
 
 @pytest.fixture(params=TRANSPORT_CASES)

@@ -227,7 +227,9 @@ def test_sio_connect_timeout_spares_a_connection_that_joined_a_namespace(server)
     with init_socketio_connection(server) as sock:
         deadline = time.monotonic() + 1.5 * E2E_CONNECT_TIMEOUT_MS / 1000
         pings = 0
-        while time.monotonic() < deadline:  # answer heartbeats past the connect timeout
+        # Answer heartbeats past the connect timeout, and for at least 3 of them: a loaded
+        # machine may send them late, which is not what this test is about.
+        while time.monotonic() < deadline or pings < 3:
             assert sock.recv_raw() == EIO_PING
             sock.send(EIO_PONG)
             pings += 1
