@@ -106,8 +106,8 @@ EOF
 
 # Waits (bounded) until a screen line holds both texts.
 tt_wait_row() {   # text1 text2 [timeout_s]
-  local deadline=$(( $(date +%s%N) + ${3:-10} * 1000000000 ))
-  while [ "$(date +%s%N)" -lt "$deadline" ]; do
+  local deadline=$(( $(date +%s) + ${3:-30} ))
+  while [ "$(date +%s)" -le "$deadline" ]; do
     tt_screen | grep -F -- "$1" | grep -qF -- "$2" && return 0
     sleep 0.05
   done
@@ -266,8 +266,20 @@ check "back to 120x40: full screen again" tt_wait "Rooms" 30
 echo "# idle costs nothing"
 # The console's own CPU time (user + system ticks of its process), not the machine's: other
 # processes do not add to it, they only make a window of wall time hold less of its work.
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# Linux reads them from /proc; elsewhere (macOS) ps gives the CPU time, converted to ticks.
 HZ=$(getconf CLK_TCK 2>/dev/null || echo 100)
+cpu_ticks() {
+  if [ -r "/proc/$1/stat" ]; then awk '{ print $14 + $15 }' "/proc/$1/stat"; return; fi
+  ps -o cputime= -p "$1" | "$PY" -c '
+import sys
+text = sys.stdin.read().strip()
+days, _, clock = text.rpartition("-")
+seconds = 0.0
+for part in clock.split(":"):
+    seconds = seconds * 60 + float(part)
+print(int((int(days or 0) * 86400 + seconds) * int(sys.argv[1])))' "$HZ"
+}
+now_ns() { "$PY" -c 'import time; print(time.time_ns())'; }
 CONSOLE_PID=$(pgrep -P "$(tt_format '#{pane_pid}')" | head -1)
 for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
 PIDS=()
@@ -278,9 +290,9 @@ tt_wait "clients 0  sockets / 0 /admin 0" 60 >/dev/null
 # actual length (at 100 ticks/s, 10 ticks for 5 s: one header refresh a second fits).
 idle_window() {
   local start end before after
-  start=$(date +%s%N); before=$(cpu_ticks "$CONSOLE_PID")
+  start=$(now_ns); before=$(cpu_ticks "$CONSOLE_PID")
   sleep 5
-  after=$(cpu_ticks "$CONSOLE_PID"); end=$(date +%s%N)
+  after=$(cpu_ticks "$CONSOLE_PID"); end=$(now_ns)
   IDLE_TICKS=$((after - before))
   IDLE_LIMIT=$(( (end - start) * HZ * 2 / 100 / 1000000000 ))
 }

@@ -18,8 +18,8 @@ tt_format() { tt_tmux display-message -p -t "$TT_NAME" "$1"; }
 # Waits poll the screen until it shows what they wait for; their bounds only end a wait that
 # failed (a passing test never waits for one to run out), so they are generous: 30 s.
 tt_wait() {    # "fixed text" [timeout_s=30]
-  local text="$1" deadline=$(( $(date +%s%N) + ${2:-30} * 1000000000 ))
-  while [ "$(date +%s%N)" -lt "$deadline" ]; do
+  local text="$1" deadline=$(( $(date +%s) + ${2:-30} ))
+  while [ "$(date +%s)" -le "$deadline" ]; do
     tt_screen | grep -qF -- "$text" && return 0
     tt_dead && { echo "app exited while waiting for '$text'" >&2; tt_screen >&2; return 1; }
     sleep 0.05
@@ -27,8 +27,8 @@ tt_wait() {    # "fixed text" [timeout_s=30]
   echo "timeout waiting for '$text'; screen:" >&2; tt_screen >&2; return 1
 }
 tt_wait_gone() {    # "fixed text" [timeout_s=30]
-  local text="$1" deadline=$(( $(date +%s%N) + ${2:-30} * 1000000000 ))
-  while [ "$(date +%s%N)" -lt "$deadline" ]; do
+  local text="$1" deadline=$(( $(date +%s) + ${2:-30} ))
+  while [ "$(date +%s)" -le "$deadline" ]; do
     tt_screen | grep -qF -- "$text" || return 0
     sleep 0.05
   done
