@@ -117,15 +117,18 @@ def node_arguments(url: str, transports: list[str], heartbeat_interval_ms: int |
 
 
 def start_nodes(transports: list[list[str]], *, heartbeat_interval_ms: int | None = None,
-                heartbeat_timeout_ms: int | None = None, requests_timeout_ms: int | None = None) -> list[Node]:
+                heartbeat_timeout_ms: int | None = None, requests_timeout_ms: int | None = None,
+                extra_args: tuple[str, ...] = ()) -> list[Node]:
     """Starts one node per entry of `transports` (the transports each offers), all at once,
-    and waits until each listens. Does not wait for the cluster to form."""
+    and waits until each listens. Does not wait for the cluster to form. `extra_args` go to
+    every node as they are (e.g. --admin)."""
     binary = server_binary()
     if not binary.is_file():
         raise RuntimeError(f"server binary not found at {binary}; run `swift build` or set SIO_E2E_SERVER")
     url = postgres_url()
     procs = [
-        ServerProcess(node_arguments(url, offered, heartbeat_interval_ms, heartbeat_timeout_ms, requests_timeout_ms))
+        ServerProcess(node_arguments(url, offered, heartbeat_interval_ms, heartbeat_timeout_ms, requests_timeout_ms)
+                      + list(extra_args))
         for offered in transports
     ]
     try:
