@@ -2,6 +2,7 @@
 # python-socketio clients that record what they receive and wait for it with a bound.
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import shlex
@@ -12,7 +13,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import engineio
 import socketio
@@ -160,6 +161,22 @@ def stop_nodes(nodes: list[Node]) -> list[str]:
         except RuntimeError as error:
             complaints.append(str(error))
     return complaints
+
+
+@contextlib.contextmanager
+def formed_cluster(transports: list[list[str]], **start_options: Any) -> Iterator[list[Node]]:
+    """Nodes started as `start_nodes` does, once every one counts them all; stopped at the end,
+    failing if one died on its own."""
+    nodes = start_nodes(transports, **start_options)
+    probes = PeerSet()
+    try:
+        wait_server_count([probes.open(node, f"probe-{node.name}") for node in nodes], len(nodes))
+        probes.close_all()
+        yield nodes
+    finally:
+        probes.close_all()
+        complaints = stop_nodes(nodes)
+    assert not complaints, "\n".join(complaints)
 
 
 # --------------------------------------------------------------------------------------------

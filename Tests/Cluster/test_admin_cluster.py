@@ -10,24 +10,16 @@ from typing import Iterator
 import pytest
 
 from admin_helpers import STATS_TIMEOUT, AdminClient, RecordedClient, clients
-from cluster_helpers import DELIVERY_TIMEOUT, Node, PeerSet, start_nodes, stop_nodes, wait_server_count
+from cluster_helpers import DELIVERY_TIMEOUT, Node, formed_cluster
 
 HEARTBEAT_INTERVAL_MS = 1000
 
 
 @pytest.fixture(scope="module")
 def admin_cluster() -> Iterator[list[Node]]:
-    nodes = start_nodes([["polling", "websocket"], ["polling", "websocket"]],
-                        heartbeat_interval_ms=HEARTBEAT_INTERVAL_MS, extra_args=("--admin",))
-    probes = PeerSet()
-    try:
-        wait_server_count([probes.open(node, f"probe-{node.name}") for node in nodes], 2)
-        probes.close_all()
+    with formed_cluster([["polling", "websocket"], ["polling", "websocket"]],
+                        heartbeat_interval_ms=HEARTBEAT_INTERVAL_MS, extra_args=("--admin",)) as nodes:
         yield nodes
-    finally:
-        probes.close_all()
-        complaints = stop_nodes(nodes)
-    assert not complaints, "\n".join(complaints)
 
 
 def run(coro):
