@@ -24,11 +24,14 @@ import Testing
 
     @Test func trafficCountersLandInTheSecondOfTheirSample() {
         let traffic = TrafficCounters()
-        traffic.received(bytes: 10)
-        traffic.received(bytes: 5)
-        traffic.sent(bytes: 7)
+        let first = traffic.opened(), second = traffic.opened()
+        first.received(bytes: 10)
+        second.received(bytes: 5)
+        first.sent(bytes: 7)
         traffic.sample(atMilliseconds: 1_500)
-        traffic.sent(bytes: 1)
+        second.sent(bytes: 1)
+        // A connection that closed before the sample still counts, once.
+        traffic.closed(second)
         let events = traffic.drain(atMilliseconds: 2_100)
         #expect(events == [
             ["timestamp": 1000, "type": "packetsIn", "count": 2],

@@ -11,7 +11,9 @@ extension AdminInstrumentation {
             let lease = Int64(options.serverStatsInterval.components.seconds * 1000 * 3)
             watchers.remoteClientsSeen(untilMilliseconds: clock.uptimeMilliseconds + lease)
         }
-        adminNamespace.onConnection { [weak self] socket in self?.adminClientConnected(socket) }
+        // Held strongly: the server keeps its instrumentation alive, as in Node, even when the
+        // caller drops what `instrument` returned.
+        adminNamespace.onConnection { socket in self.adminClientConnected(socket) }
     }
 
     /// Node's admin `connection` handler: commands, `config`, then `all_sockets`.

@@ -9,16 +9,18 @@ extension AdminInstrumentation {
         let clock = self.clock
         server.engine.onConnection { conn in
             traffic.record("rawConnection", atMilliseconds: clock.millisecondsSince1970())
+            let counters = traffic.opened()
             // As Node: only packets that carry data count (not pings, pongs or noops).
             conn.onPacket { packet in
                 let bytes = Self.dataBytes(packet)
-                if bytes > 0 { traffic.received(bytes: bytes) }
+                if bytes > 0 { counters.received(bytes: bytes) }
             }
             conn.onPacketCreate { packet in
                 let bytes = Self.dataBytes(packet)
-                if bytes > 0 { traffic.sent(bytes: bytes) }
+                if bytes > 0 { counters.sent(bytes: bytes) }
             }
             conn.onClose { reason, _ in
+                traffic.closed(counters)
                 traffic.record("rawDisconnection", subType: reason.rawValue, atMilliseconds: clock.millisecondsSince1970())
             }
         }

@@ -45,10 +45,14 @@ extension AdminInstrumentation {
             }
         }
         if socket.namespace !== adminNamespace {
+            // These run for every packet: check the flag before paying for the weak reference.
+            let watchers = self.watchers
             socket.onAny { [weak self] event, arguments in
+                guard watchers.isWatched else { return }
                 self?.reportIfWatched("event_received") { [.string(name), .string(id), .array([.string(event)] + arguments)] }
             }
             socket.onAnyOutgoing { [weak self] event, arguments in
+                guard watchers.isWatched else { return }
                 self?.reportIfWatched("event_sent") { [.string(name), .string(id), .array([.string(event)] + arguments)] }
             }
         }

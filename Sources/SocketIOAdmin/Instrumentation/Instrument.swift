@@ -10,7 +10,8 @@ public import SocketIO
 /// - Parameters:
 ///   - server: the server to watch.
 ///   - options: authentication, namespace, mode and limits.
-/// - Returns: the running instrumentation; keep it to read its counters or stop it.
+/// - Returns: the running instrumentation, to read its counters or stop its timers; the
+///   server keeps it alive whether or not the caller does.
 /// - Throws: ``AdminConfigurationError`` for a password that is not a bcrypt hash or a
 ///   namespace name that does not start with `/`.
 @discardableResult

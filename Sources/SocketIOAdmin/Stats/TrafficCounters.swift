@@ -1,27 +1,28 @@
 import NIOConcurrencyHelpers
 import SocketIO
-import Synchronization
 
-/// The engine traffic of this server for `server_stats`: packets and bytes in both
-/// directions, counted with relaxed atomic adds (they run for every packet of every
-/// client, so they must cost next to nothing), and raw connections and disconnections,
-/// which are rare enough for a lock. ``sample(atMilliseconds:)`` moves the running counts
-/// into the per-second buffer.
+/// The engine traffic of this server for `server_stats`. Packets and bytes are counted per
+/// connection (``ConnectionTraffic``: they run for every packet of every client, so they
+/// must cost next to nothing and never bounce a cache line between cores); raw connections
+/// and disconnections are rare enough for a lock. ``sample(atMilliseconds:)`` moves the
+/// running counts into the per-second buffer.
 final class TrafficCounters: Sendable {
-    private let packetsIn = Atomic<Int>(0)
-    private let bytesIn = Atomic<Int>(0)
-    private let packetsOut = Atomic<Int>(0)
-    private let bytesOut = Atomic<Int>(0)
+    private let live = NIOLockedValueBox([ObjectIdentifier: ConnectionTraffic]())
+    /// What closed connections counted since the last sample.
+    private let retired = ConnectionTraffic()
     private let buffer = NIOLockedValueBox(AggregatedEventBuffer())
 
-    func received(bytes: Int) {
-        packetsIn.wrappingAdd(1, ordering: .relaxed)
-        bytesIn.wrappingAdd(bytes, ordering: .relaxed)
+    /// Counters for a new connection, sampled until ``closed(_:)``.
+    func opened() -> ConnectionTraffic {
+        let traffic = ConnectionTraffic()
+        live.withLockedValue { $0[ObjectIdentifier(traffic)] = traffic }
+        return traffic
     }
 
-    func sent(bytes: Int) {
-        packetsOut.wrappingAdd(1, ordering: .relaxed)
-        bytesOut.wrappingAdd(bytes, ordering: .relaxed)
+    /// Stops sampling `traffic`, keeping what it counted for the next sample.
+    func closed(_ traffic: ConnectionTraffic) {
+        live.withLockedValue { _ = $0.removeValue(forKey: ObjectIdentifier(traffic)) }
+        retired.absorb(traffic)
     }
 
     /// A raw (engine) connection or disconnection, with its reason as sub-type.
@@ -31,14 +32,13 @@ final class TrafficCounters: Sendable {
 
     /// Moves the packet and byte counts since the last sample into the second of `milliseconds`.
     func sample(atMilliseconds milliseconds: Int64) {
-        let counts = [
-            ("packetsIn", packetsIn.exchange(0, ordering: .relaxed)),
-            ("packetsOut", packetsOut.exchange(0, ordering: .relaxed)),
-            ("bytesIn", bytesIn.exchange(0, ordering: .relaxed)),
-            ("bytesOut", bytesOut.exchange(0, ordering: .relaxed)),
-        ]
+        let connections = live.withLockedValue { Array($0.values) } + [retired]
+        var totals: [(type: String, count: Int)] = [("packetsIn", 0), ("packetsOut", 0), ("bytesIn", 0), ("bytesOut", 0)]
+        for connection in connections {
+            for (index, taken) in connection.take().enumerated() { totals[index].count += taken.count }
+        }
         buffer.withLockedValue { buffer in
-            for (type, count) in counts { buffer.push(type: type, count: count, atMilliseconds: milliseconds) }
+            for (type, count) in totals { buffer.push(type: type, count: count, atMilliseconds: milliseconds) }
         }
     }
 
