@@ -62,6 +62,21 @@ import Testing
         }
     }
 
+    @Test func socketsCarryEventListenersOnlyWhileAnAdminClientWatches() async throws {
+        try await withInstrumentedServer { io, admin, port in
+            let user = try await TestSocketIOClient.connect(port: port)
+            defer { Task { await user.close() } }
+            #expect(await eventually { io.sockets.sockets.count == 1 })
+            let socket = try #require(io.sockets.sockets.values.first)
+            // Nobody watches: a delivery to this socket finds no outgoing listener to feed.
+            #expect(socket.listenersAny().isEmpty && socket.listenersAnyOutgoing().isEmpty)
+            let watcher = try await TestSocketIOClient.connect(port: port, namespace: "/admin")
+            #expect(socket.listenersAny().count == 1 && socket.listenersAnyOutgoing().count == 1)
+            await watcher.close()
+            #expect(await eventually { socket.listenersAnyOutgoing().isEmpty && socket.listenersAny().isEmpty })
+        }
+    }
+
     @Test func readOnlyRegistersNoCommandAndAdvertisesNone() async throws {
         var options = AdminOptions(auth: .none)
         options.readonly = true

@@ -10,6 +10,7 @@ extension AdminInstrumentation {
             guard let self else { return }
             let lease = Int64(options.serverStatsInterval.components.seconds * 1000 * 3)
             watchers.remoteClientsSeen(untilMilliseconds: clock.uptimeMilliseconds + lease)
+            syncTaps()
         }
         // Held strongly: the server keeps its instrumentation alive, as in Node, even when the
         // caller drops what `instrument` returned.
@@ -21,6 +22,7 @@ extension AdminInstrumentation {
         socket.shedEvents(whenBuffered: options.maxBufferedPackets) { [weak self] in self?.countDroppedEvent() }
         let wasWatched = watchers.isWatched
         watchers.clientConnected()
+        syncTaps()
         if !wasWatched {
             // Other servers start reporting every event now rather than at our next stats.
             try? adminNamespace.serverSideEmit(Self.watchingEvent)
@@ -28,6 +30,7 @@ extension AdminInstrumentation {
         socket.onDisconnect { [weak self] _, _ in
             guard let self else { return }
             watchers.clientDisconnected(nowMilliseconds: clock.uptimeMilliseconds)
+            syncTaps()
         }
         registerCommands(on: socket)
         if let sessionId = authenticator?.takeOpenedSession(for: socket) {

@@ -45,20 +45,36 @@ extension AdminInstrumentation {
             }
         }
         if socket.namespace !== adminNamespace {
-            // These run for every packet: check the flag before paying for the weak reference.
-            let watchers = self.watchers
-            socket.onAny { [weak self] event, arguments in
-                guard watchers.isWatched else { return }
-                self?.reportIfWatched("event_received") { [.string(name), .string(id), .array([.string(event)] + arguments)] }
-            }
-            socket.onAnyOutgoing { [weak self] event, arguments in
-                guard watchers.isWatched else { return }
-                self?.reportIfWatched("event_sent") { [.string(name), .string(id), .array([.string(event)] + arguments)] }
+            taps.add(socket, install: installTaps)
+            socket.onDisconnect { [weak self, weak socket] _, _ in
+                if let socket { self?.taps.remove(socket) }
             }
         }
         socket.onDisconnect { [weak self] reason, _ in
             self?.reportIfWatched("socket_disconnected") { [.string(name), .string(id), .string(reason.rawValue)] }
         }
+    }
+
+    /// Listens to a socket's events for `event_received` and `event_sent` (only while
+    /// someone watches: see ``EventTaps``).
+    var installTaps: EventTaps.Install {
+        { [weak self] socket in
+            let name = socket.namespace.name
+            let id = socket.id
+            return [
+                socket.onAny { [weak self] event, arguments in
+                    self?.reportIfWatched("event_received") { [.string(name), .string(id), .array([.string(event)] + arguments)] }
+                },
+                socket.onAnyOutgoing { [weak self] event, arguments in
+                    self?.reportIfWatched("event_sent") { [.string(name), .string(id), .array([.string(event)] + arguments)] }
+                },
+            ]
+        }
+    }
+
+    /// Puts the event listeners on every socket, or takes them off, as the watch state says.
+    func syncTaps() {
+        taps.setTapping(watchers.isWatched, install: installTaps)
     }
 
     /// Reports `event` with the arguments `build` makes, then the current date when the

@@ -24,6 +24,7 @@ public final class AdminInstrumentation: Sendable {
     let clock: AdminClock
     let traffic = TrafficCounters()
     let watchers = AdminWatchers()
+    let taps = EventTaps()
     let authenticator: AdminAuthenticator?
     let logger = Logger(label: "socket.io-admin")
     private let dropped = Atomic<Int>(0)
@@ -121,6 +122,7 @@ public final class AdminInstrumentation: Sendable {
     func tick() {
         traffic.sample(atMilliseconds: clock.millisecondsSince1970())
         watchers.refresh(nowMilliseconds: clock.uptimeMilliseconds)
+        syncTaps()
     }
 
     private func startTimers() {
