@@ -72,9 +72,13 @@ extension AdminInstrumentation {
         }
     }
 
-    /// Puts the event listeners on every socket, or takes them off, as the watch state says.
+    /// Puts the event listeners on every socket, or takes them off, as the watch state says,
+    /// and starts counting packets the first time someone watches.
     func syncTaps() {
-        taps.setTapping(watchers.isWatched, install: installTaps)
+        let watched = watchers.isWatched
+        if watched { startCountingPackets() }
+        guard options.mode == .development else { return }
+        taps.setTapping(watched, install: installTaps)
     }
 
     /// Reports `event` with the arguments `build` makes, then the current date when the

@@ -25,6 +25,7 @@ public final class AdminInstrumentation: Sendable {
     let traffic = TrafficCounters()
     let watchers = AdminWatchers()
     let taps = EventTaps()
+    let packetCounting = NIOLockedValueBox(PacketCounting())
     let authenticator: AdminAuthenticator?
     let logger = Logger(label: "socket.io-admin")
     private let dropped = Atomic<Int>(0)
