@@ -59,6 +59,11 @@ import Testing
             // The bound holds events; the CONNECT reply is not an event and is never shed.
             #expect(buffered <= options.maxBufferedPackets + 1)
             #expect(admin.droppedEventCount + buffered >= 50)
+            // server_stats still get through: the client gets them on time however flooded.
+            let dropped = admin.droppedEventCount
+            admin.emitServerStats()
+            #expect(await eventually { (try? await conn.eventLoop.submit { conn.bufferedPacketCount }.get()) == buffered + 1 })
+            #expect(admin.droppedEventCount == dropped)
         }
     }
 

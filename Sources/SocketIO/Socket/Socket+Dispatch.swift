@@ -93,7 +93,7 @@ extension Socket {
     func deliver(_ enginePackets: [EnginePacket], outgoing: OutgoingEvent?, volatile: Bool) {
         guard connected else { return }
         if volatile, !conn.isWritable { return }
-        if let slowConsumerPolicy, slowConsumerPolicy.drops(conn) { return }
+        if let slowConsumerPolicy, slowConsumerPolicy.drops(outgoing?.name, on: conn) { return }
         notifyOutgoing(outgoing)
         client.write(enginePackets)
     }
@@ -102,7 +102,7 @@ extension Socket {
     func sendEvent(_ packet: SocketIOPacket, volatile: Bool) {
         guard connected else { return }
         if volatile, !conn.isWritable { return }
-        if let slowConsumerPolicy, slowConsumerPolicy.drops(conn) { return }
+        if let slowConsumerPolicy, slowConsumerPolicy.drops(packet.eventName, on: conn) { return }
         notifyOutgoing(OutgoingEvent(packet))
         client.send(packet)
     }

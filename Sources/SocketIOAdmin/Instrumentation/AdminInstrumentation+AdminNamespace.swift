@@ -19,7 +19,11 @@ extension AdminInstrumentation {
 
     /// Node's admin `connection` handler: commands, `config`, then `all_sockets`.
     private func adminClientConnected(_ socket: Socket) {
-        socket.shedEvents(whenBuffered: options.maxBufferedPackets) { [weak self] in self?.countDroppedEvent() }
+        // server_stats come every few seconds from each server: never shed, so a client
+        // flooded with events still gets them on time.
+        socket.shedEvents(whenBuffered: options.maxBufferedPackets, except: ["server_stats"]) { [weak self] in
+            self?.countDroppedEvent()
+        }
         let wasWatched = watchers.isWatched
         watchers.clientConnected()
         syncTaps()
