@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "EngineIO", targets: ["EngineIO"]),
         .library(name: "SocketIO", targets: ["SocketIO"]),
         .library(name: "SocketIOPostgresAdapter", targets: ["SocketIOPostgresAdapter"]),
+        .library(name: "SocketIOAdmin", targets: ["SocketIOAdmin"]),
         .executable(name: "sio-e2e-server", targets: ["sio-e2e-server"]),
         .library(name: "Monitor", targets: ["Monitor"]),
         .library(name: "ConsoleUI", targets: ["ConsoleUI"]),
@@ -29,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
+        // Only its C bcrypt and the Swift wrapper (product HummingbirdBcrypt) are built.
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
     ],
     targets: [
         // The codecs, shared by the server and the client (as the official monorepo shares
@@ -110,6 +113,34 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The Admin UI protocol (`@socket.io/admin-ui`): instrument(server, options). See issue 8.
+        .target(
+            name: "SocketIOAdmin",
+            dependencies: [
+                "SocketIO",
+                "EngineIO",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SocketIOAdminTests",
+            dependencies: [
+                "SocketIOAdmin",
+                "SocketIO",
+                "EngineIO",
+                "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // The events the benchmark and the official protocol suite send, answered once for
         // both executables that serve them.
         .target(
@@ -123,6 +154,7 @@ let package = Package(
                 "BenchmarkHandlers",
                 "EngineIO",
                 "SocketIO",
+                "SocketIOAdmin",
                 "SocketIOPostgresAdapter",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -205,6 +237,7 @@ let package = Package(
                 "ConsoleUI",
                 "Monitor",
                 "SocketIO",
+                "SocketIOAdmin",
                 "SocketIOPostgresAdapter",
                 "EngineIO",
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,5 +1,6 @@
 import EngineIO
 import Foundation
+import SocketIOAdmin
 
 /// The command line of `sio-e2e-server`.
 struct E2EOptions {
@@ -19,12 +20,15 @@ struct E2EOptions {
     /// How long fetchSockets/serverSideEmitWithAck wait for the other servers, in milliseconds.
     var requestsTimeout: Int?
     var recovery = false
+    var admin = AdminCommandLine()
 
     static let usage = """
         usage: sio-e2e-server [--host 127.0.0.1] [--port 3000] [--ping-interval 300] [--ping-timeout 200]
                               [--connect-timeout 1000] [--max-payload 1000000] [--header-timeout 10000]
                               [--transports polling,websocket] [--recovery] [--adapter postgres://…]
                               [--heartbeat-interval 5000] [--heartbeat-timeout 10000] [--requests-timeout 5000]
+                              [--admin] [--admin-user NAME --admin-password-hash HASH] [--admin-readonly]
+                              [--admin-mode development|production] [--admin-namespace /admin]
         The server of the official protocol test suites, on one port:
           /engine.io/  a plain Engine.IO v4 echo server;
           /socket.io/  Socket.IO with namespaces / and /custom: emits "auth" on connection, and answers
@@ -35,6 +39,7 @@ struct E2EOptions {
           --heartbeat-interval, --heartbeat-timeout, --requests-timeout  the adapter's timing in
                        milliseconds: how often this server says it is alive, how long a silent server
                        still counts, how long cluster requests wait for the other servers.
+        \(AdminCommandLine.usage)
         Port 0 picks a free port; the bound address is printed as "listening on HOST:PORT".
         """
 
@@ -48,6 +53,15 @@ struct E2EOptions {
             if flag == "--recovery" {
                 options.recovery = true
                 continue
+            }
+            do {
+                let taken = try options.admin.consume(flag) {
+                    guard let value = remaining.popFirst() else { throw E2EOptionsError(message: "\(flag) needs a value\n\(usage)") }
+                    return value
+                }
+                if taken { continue }
+            } catch let error as AdminCommandLineError {
+                throw E2EOptionsError(message: error.message)
             }
             guard let value = remaining.popFirst() else {
                 throw E2EOptionsError(message: "\(flag) needs a value\n\(usage)")

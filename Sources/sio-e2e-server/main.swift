@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import SocketIO
+import SocketIOAdmin
 import SocketIOPostgresAdapter
 
 // The server the official protocol test suites (and the benchmark) expect, on one port:
@@ -25,6 +26,7 @@ func engineOptions(path: String) -> EngineOptions {
     engine.requestHeaderTimeout = .milliseconds(options.headerTimeout)
     engine.transports = options.transports
     engine.cors = .allowAll
+    options.admin.allowCredentials(&engine.cors)
     return engine
 }
 
@@ -50,6 +52,18 @@ if let url = options.adapter {
     }
 }
 let io = SocketIOServer(options: socketOptions)
+// Before any handler is installed, as Node's instrument: the admin hears of each
+// connection before the application's listeners act on it.
+let admin: AdminInstrumentation?
+do {
+    admin = try options.admin.instrument(io)
+} catch let error as AdminCommandLineError {
+    FileHandle.standardError.write(Data((error.message + "\n").utf8))
+    exit(2)
+} catch {
+    FileHandle.standardError.write(Data("\(error)\n".utf8))
+    exit(2)
+}
 let nodeName = "\(ProcessInfo.processInfo.processIdentifier)"
 for name in ["/", "/custom"] {
     TestSuiteHandlers.install(on: io.of(name))
@@ -91,6 +105,7 @@ let stopped = AsyncStream<Void> { continuation in
 }
 for await _ in stopped { break }
 try? await listener.close().get()
+admin?.shutdown()
 await io.close()
 await echoEngine.close()
 exit(0)

@@ -1,3 +1,5 @@
+import SocketIOAdmin
+
 /// The command line of `sioconsole`.
 struct ConsoleArguments: Equatable {
     var host = "127.0.0.1"
@@ -14,13 +16,16 @@ struct ConsoleArguments: Equatable {
     var namespaces: [String] = []
     var benchHandlers = false
     var adapter: String?
+    var admin = AdminCommandLine()
     var help = false
 
     static let usage = """
     usage: sioconsole [--host 127.0.0.1] [--port 3000] [--path /socket.io/] [--cors-origin ORIGIN…]
                       [--ping-interval ms] [--ping-timeout ms] [--recovery] [--theme NAME|PATH]
                       [--read-only] [--headless] [--log FILE] [--namespace /NAME…] [--bench-handlers]
-                      [--adapter postgres://USER@HOST:PORT/DB]
+                      [--adapter postgres://USER@HOST:PORT/DB] [--admin] [--admin-user NAME
+                      --admin-password-hash HASH] [--admin-readonly] [--admin-mode MODE]
+                      [--admin-namespace /NAME]
 
     Starts a Socket.IO v4 server and its administration console in one process.
 
@@ -44,6 +49,7 @@ struct ConsoleArguments: Equatable {
       --adapter URL         run on the PostgreSQL cluster adapter (postgres://…): the console
                             then shows the cluster's nodes (n, :nodes) and the sockets of every
                             node, and acts on them through the cluster
+    \(AdminCommandLine.usage)
       -h, --help            this help
 
     Keys in the console: ? lists them all. Commands: type : then help.
@@ -109,7 +115,18 @@ struct ConsoleArguments: Equatable {
             case "--bench-handlers": result.benchHandlers = true
             case "--adapter": result.adapter = try value(argument)
             case "-h", "--help": result.help = true
-            default: throw ArgumentError("unknown argument \(argument)")
+            default:
+                do {
+                    guard try result.admin.consume(argument, value: { try value(argument) }) else {
+                        throw ArgumentError("unknown argument \(argument)")
+                    }
+                } catch let error as ArgumentError {
+                    throw error
+                } catch let error as AdminCommandLineError {
+                    throw ArgumentError(error.message)
+                } catch {
+                    throw ArgumentError("\(error)")
+                }
             }
             index += 1
         }

@@ -5,6 +5,7 @@ import EngineIO
 import Logging
 import Monitor
 import SocketIO
+import SocketIOAdmin
 import SocketIOPostgresAdapter
 import Synchronization
 #if canImport(Glibc)
@@ -59,6 +60,7 @@ if let timeout = arguments.pingTimeout { options.engine.pingTimeout = .milliseco
 if !arguments.corsOrigins.isEmpty {
     options.engine.cors = arguments.corsOrigins.contains("*") ? .allowAll : CORSOptions(origin: .list(arguments.corsOrigins))
 }
+arguments.admin.allowCredentials(&options.engine.cors)
 if arguments.recovery { options.connectionStateRecovery = ConnectionStateRecoveryOptions() }
 if let url = arguments.adapter {
     do {
@@ -68,6 +70,15 @@ if let url = arguments.adapter {
     }
 }
 let io = SocketIOServer(options: options)
+// Instrumented first, as Node's instrument(): it hears of every namespace and connection.
+let admin: AdminInstrumentation?
+do {
+    admin = try arguments.admin.instrument(io)
+} catch let error as AdminCommandLineError {
+    fail(error.message, code: 2)
+} catch {
+    fail("--admin: \(error)", code: 2)
+}
 for name in arguments.namespaces { _ = io.of(name) }
 if arguments.benchHandlers { BenchmarkHandlers.install(on: io.of("/")) }
 

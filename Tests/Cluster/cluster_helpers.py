@@ -2,6 +2,7 @@
 # python-socketio clients that record what they receive and wait for it with a bound.
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import shlex
@@ -12,7 +13,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import engineio
 import socketio
@@ -118,15 +119,18 @@ def node_arguments(url: str, transports: list[str], heartbeat_interval_ms: int |
 
 
 def start_nodes(transports: list[list[str]], *, heartbeat_interval_ms: int | None = None,
-                heartbeat_timeout_ms: int | None = None, requests_timeout_ms: int | None = None) -> list[Node]:
+                heartbeat_timeout_ms: int | None = None, requests_timeout_ms: int | None = None,
+                extra_args: tuple[str, ...] = ()) -> list[Node]:
     """Starts one node per entry of `transports` (the transports each offers), all at once,
-    and waits until each listens. Does not wait for the cluster to form."""
+    and waits until each listens. Does not wait for the cluster to form. `extra_args` go to
+    every node as they are (e.g. --admin)."""
     binary = server_binary()
     if not binary.is_file():
         raise RuntimeError(f"server binary not found at {binary}; run `swift build` or set SIO_E2E_SERVER")
     url = postgres_url()
     procs = [
-        ServerProcess(node_arguments(url, offered, heartbeat_interval_ms, heartbeat_timeout_ms, requests_timeout_ms))
+        ServerProcess(node_arguments(url, offered, heartbeat_interval_ms, heartbeat_timeout_ms, requests_timeout_ms)
+                      + list(extra_args))
         for offered in transports
     ]
     try:
@@ -158,6 +162,22 @@ def stop_nodes(nodes: list[Node]) -> list[str]:
         except RuntimeError as error:
             complaints.append(str(error))
     return complaints
+
+
+@contextlib.contextmanager
+def formed_cluster(transports: list[list[str]], **start_options: Any) -> Iterator[list[Node]]:
+    """Nodes started as `start_nodes` does, once every one counts them all; stopped at the end,
+    failing if one died on its own."""
+    nodes = start_nodes(transports, **start_options)
+    probes = PeerSet()
+    try:
+        wait_server_count([probes.open(node, f"probe-{node.name}") for node in nodes], len(nodes))
+        probes.close_all()
+        yield nodes
+    finally:
+        probes.close_all()
+        complaints = stop_nodes(nodes)
+    assert not complaints, "\n".join(complaints)
 
 
 # --------------------------------------------------------------------------------------------

@@ -15,11 +15,9 @@ from cluster_helpers import (
     assert_broadcast_reached,
     fetch_sockets,
     fetched_ids,
-    start_nodes,
-    stop_nodes,
+    formed_cluster,
     unique,
     wait_fetched_ids,
-    wait_server_count,
 )
 
 # A short heartbeat interval lets the nodes find each other quickly; the timeout keeps
@@ -30,16 +28,8 @@ TRANSPORTS = [["polling", "websocket"], ["polling", "websocket"], ["polling"]]
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[list[Node]]:
-    nodes = start_nodes(TRANSPORTS, heartbeat_interval_ms=HEARTBEAT_INTERVAL_MS)
-    probes = PeerSet()
-    try:
-        wait_server_count([probes.open(node, f"probe-{node.name}") for node in nodes], 3)
-        probes.close_all()
+    with formed_cluster(TRANSPORTS, heartbeat_interval_ms=HEARTBEAT_INTERVAL_MS) as nodes:
         yield nodes
-    finally:
-        probes.close_all()
-        complaints = stop_nodes(nodes)
-    assert not complaints, "\n".join(complaints)
 
 
 @pytest.fixture(autouse=True)

@@ -304,3 +304,23 @@ def test_quit_stops_the_server_and_the_clients_see_it(clients):
     assert console.reply("quit")["message"] == "bye"
     assert console.process.wait(timeout=WAIT) == 0
     assert alice.disconnect_reason()[0] == "/"
+
+
+def test_admin_flags_serve_the_admin_ui_protocol_from_the_embedded_server(clients):
+    running = Headless("--admin", "--admin-readonly", "--admin-namespace", "/ops")
+    try:
+        alice = Client(running.url)
+        clients.append(alice)
+        admin = Client(running.url, namespaces=("/ops",))
+        clients.append(admin)
+        received = {}
+        deadline = time.monotonic() + 10
+        while not {"config", "all_sockets"} <= set(received) and time.monotonic() < deadline:
+            namespace, event, arguments = admin.event(timeout=max(0.1, deadline - time.monotonic()))
+            if namespace == "/ops":
+                received.setdefault(event, arguments)
+        assert received["config"] == [{"supportedFeatures": ["AGGREGATED_EVENTS", "ALL_EVENTS"]}]
+        ids = {(entry["nsp"], entry["id"]) for entry in received["all_sockets"][0]}
+        assert {("/", alice.sid()), ("/ops", admin.sid("/ops"))} <= ids
+    finally:
+        running.close()

@@ -71,8 +71,10 @@ def start_sio_server(
     connect_timeout: int | None = None,
     recovery: bool = False,
     max_payload: int = MAX_PAYLOAD,
+    extra_args: tuple[str, ...] = (),
 ) -> ServerProcess:
-    """sio-e2e-server with the Socket.IO flags that helpers.start_server does not pass."""
+    """sio-e2e-server with the Socket.IO flags that helpers.start_server does not pass
+    (`extra_args` are appended as they are, e.g. the --admin flags)."""
     binary = server_binary()
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while not binary.is_file():  # the binary may be in the middle of a rebuild
@@ -91,6 +93,7 @@ def start_sio_server(
         args += ["--connect-timeout", str(connect_timeout)]
     if recovery:
         args.append("--recovery")
+    args += extra_args
     server = ServerProcess(args)
     server.wait_listening()
     return server

@@ -89,6 +89,13 @@ public final class EngineSocket: @unchecked Sendable {
         }
     }
 
+    /// How many packets wait in the write buffer for a polling GET or for an upgrade to
+    /// finish (Node's `socket.writeBuffer.length`). Call it on `eventLoop`.
+    public var bufferedPacketCount: Int {
+        eventLoop.assertInEventLoop()
+        return writeBuffer.count
+    }
+
     // MARK: Sending
 
     /// Sends a message to the client (Node's `socket.send`). Callable from any thread.

@@ -93,6 +93,7 @@ extension Socket {
     func deliver(_ enginePackets: [EnginePacket], outgoing: OutgoingEvent?, volatile: Bool) {
         guard connected else { return }
         if volatile, !conn.isWritable { return }
+        if let slowConsumerPolicy, slowConsumerPolicy.drops(outgoing?.name, on: conn) { return }
         notifyOutgoing(outgoing)
         client.write(enginePackets)
     }
@@ -101,6 +102,7 @@ extension Socket {
     func sendEvent(_ packet: SocketIOPacket, volatile: Bool) {
         guard connected else { return }
         if volatile, !conn.isWritable { return }
+        if let slowConsumerPolicy, slowConsumerPolicy.drops(packet.eventName, on: conn) { return }
         notifyOutgoing(OutgoingEvent(packet))
         client.send(packet)
     }

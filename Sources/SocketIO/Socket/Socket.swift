@@ -26,6 +26,7 @@ public final class Socket: @unchecked Sendable {
         var data: JSONValue = .null
         var connected = false
         var disconnected = false
+        var dataListeners: [@Sendable (_ old: JSONValue, _ new: JSONValue) -> Void] = []
     }
     let shared = NIOLockedValueBox(Shared())
     let listeners = NIOLockedValueBox(SocketListeners())
@@ -33,6 +34,7 @@ public final class Socket: @unchecked Sendable {
     // Loop-confined.
     var acks: [UInt64: PendingAck] = [:]
     var nextAckID: UInt64 = 0
+    var slowConsumerPolicy: SlowConsumerPolicy?
 
     struct PendingAck {
         let callback: @Sendable (Result<[JSONValue], SocketIOError>) -> Void
@@ -71,7 +73,20 @@ public final class Socket: @unchecked Sendable {
     /// Arbitrary data attached to the socket (Node's `socket.data`); `fetchSockets` returns it.
     public var data: JSONValue {
         get { shared.withLockedValue { $0.data } }
-        set { shared.withLockedValue { $0.data = newValue } }
+        set {
+            let (old, listeners) = shared.withLockedValue { shared in
+                defer { shared.data = newValue }
+                return (shared.data, shared.dataListeners)
+            }
+            for listener in listeners { listener(old, newValue) }
+        }
+    }
+
+    /// Adds a listener called after every assignment to ``data``, with the old and the new
+    /// value, on the assigning thread (what Node applications get by wrapping `socket.data`
+    /// in a `Proxy`, as `@socket.io/admin-ui` does).
+    public func onDataChange(_ listener: @escaping @Sendable (_ old: JSONValue, _ new: JSONValue) -> Void) {
+        shared.withLockedValue { $0.dataListeners.append(listener) }
     }
 
     /// The rooms the socket is in; always contains its own id while connected.

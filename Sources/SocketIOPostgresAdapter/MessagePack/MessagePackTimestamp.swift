@@ -1,3 +1,5 @@
+import SocketIO
+
 /// The MessagePack timestamp extension (type `-1`), turned into the string a JavaScript
 /// `Date` becomes in JSON.
 ///
@@ -58,52 +60,9 @@ enum MessagePackTimestamp {
         }
     }
 
-    /// Formats a time value as `Date.prototype.toISOString()` does: `YYYY-MM-DDTHH:mm:ss.sssZ`,
-    /// with a signed six-digit year outside 0000…9999.
-    ///
-    /// - Parameter milliseconds: Milliseconds since the epoch, within ±8.64e15.
-    /// - Returns: The ISO 8601 string.
+    /// Formats a time value as `Date.prototype.toISOString()` does.
     static func isoString(milliseconds: Int64) -> String {
-        let msPerDay: Int64 = 86_400_000
-        var days = milliseconds / msPerDay
-        var rest = milliseconds % msPerDay
-        if rest < 0 {
-            days -= 1
-            rest += msPerDay
-        }
-        let (year, month, day) = Self.civil(fromDays: days)
-        var text = ""
-        if (0...9999).contains(year) {
-            text += Self.padded(year, 4)
-        } else {
-            text += (year < 0 ? "-" : "+") + Self.padded(year.magnitude, 6)
-        }
-        text += "-" + Self.padded(month, 2) + "-" + Self.padded(day, 2)
-        text += "T" + Self.padded(rest / 3_600_000, 2)
-        text += ":" + Self.padded(rest / 60_000 % 60, 2)
-        text += ":" + Self.padded(rest / 1000 % 60, 2)
-        text += "." + Self.padded(rest % 1000, 3) + "Z"
-        return text
-    }
-
-    /// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's
-    /// `civil_from_days`).
-    private static func civil(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return (year, month, day)
-    }
-
-    private static func padded<T: BinaryInteger>(_ number: T, _ width: Int) -> String {
-        let digits = String(number)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        JavaScriptDate.isoString(millisecondsSince1970: milliseconds)
     }
 
     private static func bigEndian(_ bytes: ArraySlice<UInt8>) -> UInt64 {
