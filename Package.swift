@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "EngineIO", targets: ["EngineIO"]),
         .library(name: "SocketIO", targets: ["SocketIO"]),
         .library(name: "EngineIOClient", targets: ["EngineIOClient"]),
+        .library(name: "SocketIOClient", targets: ["SocketIOClient"]),
         .library(name: "SocketIOPostgresAdapter", targets: ["SocketIOPostgresAdapter"]),
         .executable(name: "sio-e2e-server", targets: ["sio-e2e-server"]),
         .library(name: "Monitor", targets: ["Monitor"]),
@@ -97,6 +98,31 @@ let package = Package(
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "SocketIOClient",
+            dependencies: [
+                "EngineIOClient",
+                "SocketIOParser",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SocketIOClientTests",
+            dependencies: [
+                "SocketIOClient",
+                "EngineIOClient",
+                "SocketIO",
+                "EngineIO",
+                "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
