@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "SocketIOClient", targets: ["SocketIOClient"]),
         .library(name: "SocketIOPostgresAdapter", targets: ["SocketIOPostgresAdapter"]),
         .executable(name: "sio-e2e-server", targets: ["sio-e2e-server"]),
+        .executable(name: "sio-client-bench", targets: ["sio-client-bench"]),
         .library(name: "Monitor", targets: ["Monitor"]),
         .library(name: "ConsoleUI", targets: ["ConsoleUI"]),
         .executable(name: "sioconsole", targets: ["sioconsole"]),
@@ -110,6 +111,12 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
+            swiftSettings: strictSettings
+        ),
+        // The Swift side of the client ack round-trip benchmark (scripts/client-bench.sh).
+        .executableTarget(
+            name: "sio-client-bench",
+            dependencies: ["SocketIOClient"],
             swiftSettings: strictSettings
         ),
         .testTarget(
