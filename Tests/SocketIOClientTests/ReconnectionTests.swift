@@ -149,6 +149,38 @@ struct ReconnectionTests {
         }
     }
 
+    @Test("retries resends an event whose ack timed out, one event at a time, in order")
+    func retries() async throws {
+        let attempts = Recorder<String>()
+        try await withServer(configure: { server in
+            server.onConnection { socket in
+                socket.on("flaky") { arguments, ack in
+                    let name = arguments.first?.stringValue ?? "?"
+                    attempts.append(name)
+                    // Answer "a" on its third try only, "b" at once.
+                    if name == "b" || attempts.values.filter({ $0 == "a" }).count == 3 { ack?(.string(name)) }
+                }
+            }
+        }) { _, port in
+            let clock = ManualTimerSource()
+            var options = clientOptions(.websocket, timers: clock)
+            options.retries = 3
+            options.ackTimeout = .seconds(2)
+            let manager = try Manager("http://127.0.0.1:\(port)", options: options)
+            let socket = manager.socket().connect()
+            let replies = Recorder<String>()
+            try socket.emit("flaky", ["a"]) { result in replies.append((try? result.get())?.first?.stringValue ?? "error") }
+            try socket.emit("flaky", ["b"]) { result in replies.append((try? result.get())?.first?.stringValue ?? "error") }
+            #expect(await eventually { attempts.values == ["a"] })
+            #expect(await clock.advanceWhenArmed(.seconds(2)))
+            #expect(await eventually { attempts.values == ["a", "a"] })
+            #expect(await clock.advanceWhenArmed(.seconds(2)))
+            #expect(await eventually { replies.values == ["a", "b"] })
+            #expect(attempts.values == ["a", "a", "a", "b"])
+            await manager.shutdown()
+        }
+    }
+
     @Test("a connection that never opens fails after timeout with connect_error")
     func openTimeout() async throws {
         // A listening socket that never answers HTTP: the server's own engine with a path

@@ -64,6 +64,10 @@ public struct SocketIOClientOptions: Sendable {
     public var auth: SocketAuth?
     /// The default timeout of acknowledgements; `nil` waits forever (per emit: `timeout(_:)`).
     public var ackTimeout: Duration?
+    /// How many times to resend an event whose ack timed out (with ``ackTimeout``); above 0,
+    /// every emit gets an ack and the emits go out one at a time, in order, each once
+    /// acknowledged or out of tries (`retries` of `socket.io-client`).
+    public var retries: Int = 0
     /// Whether ``io(_:_:)`` connects the socket at once.
     public var autoConnect: Bool = true
 

@@ -51,6 +51,25 @@ public final class ClientSocket: @unchecked Sendable {
     private var sendBuffer: [SocketIOPacket] = []
     private var receiveBuffer: [SocketIOPacket] = []
     private var connectAttempt = 0
+    /// Emits waiting for their turn when ``SocketIOClientOptions/retries`` is set: one at a
+    /// time, each until acknowledged or out of tries.
+    private var retryQueue: [QueuedEmit] = []
+
+    private final class QueuedEmit: @unchecked Sendable {
+        let event: String
+        let arguments: [JSONValue]
+        let timeout: Duration?
+        let ack: (@Sendable (Result<[JSONValue], SocketIOClientError>) -> Void)?
+        var tryCount = 0
+        var pending = false
+
+        init(event: String, arguments: [JSONValue], timeout: Duration?, ack: (@Sendable (Result<[JSONValue], SocketIOClientError>) -> Void)?) {
+            self.event = event
+            self.arguments = arguments
+            self.timeout = timeout
+            self.ack = ack
+        }
+    }
 
     init(manager: Manager, namespace: String, auth: SocketAuth?) {
         self.io = manager
@@ -203,6 +222,7 @@ public final class ClientSocket: @unchecked Sendable {
         sendBuffer = []
         for packet in buffered { write(packet) }
         for handler in listeners.withLockedValue({ $0.connect.handlers() }) { handler() }
+        drainRetryQueue(force: true)
     }
 
     private func onClose(_ reason: String, _ description: String?) {
@@ -269,6 +289,47 @@ public final class ClientSocket: @unchecked Sendable {
     // MARK: Emitting (on the loop)
 
     func emitOnLoop(
+        _ event: String,
+        _ arguments: [JSONValue],
+        volatile: Bool,
+        timeout: Duration?,
+        ack: (@Sendable (Result<[JSONValue], SocketIOClientError>) -> Void)?
+    ) {
+        if io.options.retries > 0, !volatile {
+            retryQueue.append(QueuedEmit(event: event, arguments: arguments, timeout: timeout, ack: ack))
+            drainRetryQueue(force: false)
+            return
+        }
+        send(event, arguments, volatile: volatile, timeout: timeout, ack: ack)
+    }
+
+    /// Sends the head of the retry queue, unless it is already waiting for its ack
+    /// (`_drainQueue` of `socket.io-client`).
+    private func drainRetryQueue(force: Bool) {
+        guard joined, let head = retryQueue.first, !head.pending || force else { return }
+        head.pending = true
+        head.tryCount += 1
+        let retries = io.options.retries
+        send(head.event, head.arguments, volatile: false, timeout: head.timeout) { [self] result in
+            io.onLoop { [self] in
+                guard retryQueue.first === head else { return }
+                switch result {
+                case .success:
+                    retryQueue.removeFirst()
+                    head.ack?(result)
+                case .failure:
+                    if head.tryCount > retries {
+                        retryQueue.removeFirst()
+                        head.ack?(result)
+                    }
+                }
+                head.pending = false
+                drainRetryQueue(force: false)
+            }
+        }
+    }
+
+    private func send(
         _ event: String,
         _ arguments: [JSONValue],
         volatile: Bool,
