@@ -142,6 +142,24 @@ struct ClientSocketTests {
         }
     }
 
+    @Test("a wrong path gives a connect_error that names the HTTP status", arguments: TransportMode.allCases)
+    func wrongPath(mode: TransportMode) async throws {
+        try await withServer { _, port in
+            var options = clientOptions(mode)
+            options.path = "/not-socket.io/"
+            options.reconnection = false
+            let manager = try Manager("http://127.0.0.1:\(port)", options: options)
+            let socket = manager.socket()
+            let error = Signal<SocketIOClientError>()
+            socket.onConnectError { error.set($0) }
+            socket.connect()
+            let failure = try #require(await error.wait())
+            #expect(failure.code == .connectionFailed)
+            #expect(failure.message.contains("404"))
+            await manager.shutdown()
+        }
+    }
+
     @Test("auth from a closure is evaluated on each connect")
     func authProvider() async throws {
         try await withServer(configure: { server in

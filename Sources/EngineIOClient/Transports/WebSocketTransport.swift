@@ -24,7 +24,8 @@ final class WebSocketTransport: EngineClientTransport {
 
     private enum UpgradeOutcome: Sendable {
         case upgraded
-        case refused(status: Int)
+        /// The server answered without upgrading, with this status.
+        case refused(EventLoopFuture<Int>)
     }
 
     func open() {
@@ -58,8 +59,9 @@ final class WebSocketTransport: EngineClientTransport {
                     upgraders: [upgrader],
                     notUpgradingCompletionHandler: { channel in
                         channel.eventLoop.makeCompletedFuture {
-                            try channel.pipeline.syncOperations.addHandler(RefusedUpgradeHandler())
-                            return .refused(status: 0)
+                            let status = channel.eventLoop.makePromise(of: Int.self)
+                            try channel.pipeline.syncOperations.addHandler(RefusedUpgradeHandler(status: status))
+                            return .refused(status.futureResult)
                         }
                     }
                 )
@@ -86,8 +88,11 @@ final class WebSocketTransport: EngineClientTransport {
             case .success(.upgraded):
                 state = .open
                 delegate?.transportDidOpen(self)
-            case .success(.refused):
-                closeFromServer(.transportError, EngineClientError.transportFailed("the server refused the WebSocket upgrade"))
+            case .success(.refused(let status)):
+                status.whenComplete { [self] result in
+                    let code = (try? result.get()).map { " with HTTP \($0)" } ?? ""
+                    closeFromServer(.transportError, EngineClientError.transportFailed("the server refused the WebSocket upgrade\(code)"))
+                }
             case .failure(let error):
                 closeFromServer(.transportError, error)
             }
@@ -194,14 +199,32 @@ final class WebSocketFrameHandler: ChannelInboundHandler {
 @available(*, unavailable)
 extension WebSocketFrameHandler: Sendable {}
 
-/// Closes a connection whose upgrade the server refused, once its answer arrived.
+/// Reads the status of a refused upgrade, then closes.
 final class RefusedUpgradeHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPClientResponsePart
+    private var status: EventLoopPromise<Int>?
+
+    init(status: EventLoopPromise<Int>) {
+        self.status = status
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .head = unwrapInboundIn(data) {
+        if case .head(let head) = unwrapInboundIn(data) {
+            status?.succeed(Int(head.status.code))
+            status = nil
             context.close(promise: nil)
         }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        status?.fail(EngineClientError.closed)
+        status = nil
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        status?.fail(EngineClientError.closed)
+        status = nil
     }
 }
 
