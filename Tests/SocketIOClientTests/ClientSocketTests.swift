@@ -329,3 +329,53 @@ struct ClientSocketTests {
         }
     }
 }
+
+@Suite("ClientSocket: edge cases")
+struct ClientSocketEdgeTests {
+    @Test("a server that sends what does not decode ends the connection with parse error", arguments: [TransportMode.websocket, .polling])
+    func parseError(mode: TransportMode) async throws {
+        // A bare Engine.IO server that accepts the CONNECT, then sends garbage.
+        var engineOptions = EngineOptions()
+        engineOptions.path = "/socket.io/"
+        let engine = EngineServer(options: engineOptions)
+        engine.onConnection { socket in
+            socket.onMessage { message in
+                guard message.stringValue == "0" else { return }
+                socket.send(.string("0{\"sid\":\"raw\"}"))
+                socket.send(.string("9 not a packet"))
+            }
+        }
+        let port = try await engine.listen(host: "127.0.0.1", port: 0)
+        var options = clientOptions(mode)
+        options.reconnection = false
+        let manager = try Manager("http://127.0.0.1:\(port)", options: options)
+        let socket = manager.socket()
+        let reason = Signal<ClientDisconnectReason>()
+        socket.onDisconnect { why, _ in reason.set(why) }
+        socket.connect()
+        #expect(await reason.wait() == .parseError)
+        await manager.shutdown()
+        await engine.close()
+    }
+
+    @Test("rememberUpgrade starts with WebSocket once one succeeded in this process")
+    func rememberUpgrade() async throws {
+        try await withServer { _, port in
+            let first = try Manager("http://127.0.0.1:\(port)", options: clientOptions(.websocket))
+            let firstSocket = first.socket().connect()
+            #expect(await eventually { firstSocket.connected })
+            await first.shutdown()
+
+            var options = clientOptions(.upgrade)
+            options.rememberUpgrade = true
+            let manager = try Manager("http://127.0.0.1:\(port)", options: options)
+            let openedWith = Signal<EngineTransportKind>()
+            manager.onEvent { event in
+                if case .open = event, let transport = manager.transport { openedWith.set(transport) }
+            }
+            manager.socket().connect()
+            #expect(await openedWith.wait() == .websocket)
+            await manager.shutdown()
+        }
+    }
+}
