@@ -1,5 +1,6 @@
 public import EngineIOParser
 import EngineIOTimers
+import Logging
 import NIOConcurrencyHelpers
 public import NIOCore
 import NIOSSL
@@ -43,6 +44,7 @@ public final class EngineClient: @unchecked Sendable {
 
     private let handlers: Handlers
     private let endpoint: EngineClientEndpoint
+    private var logger: Logger
 
     private struct Observable {
         var readyState: ReadyState = .closed
@@ -77,6 +79,8 @@ public final class EngineClient: @unchecked Sendable {
         self.options = options
         self.eventLoop = eventLoop
         self.handlers = handlers
+        self.logger = options.logger
+        self.logger[metadataKey: "url"] = "\(url.origin)"
         let sslContext = url.secure ? try NIOSSLContext(configuration: options.tlsConfiguration ?? .makeClientConfiguration()) : nil
         self.endpoint = EngineClientEndpoint(url: url, options: options, eventLoop: eventLoop, sslContext: sslContext)
     }
@@ -184,6 +188,8 @@ public final class EngineClient: @unchecked Sendable {
             return
         }
         self.handshake = handshake
+        logger[metadataKey: "sid"] = "\(handshake.sid)"
+        logger.debug("open", metadata: ["transport": "\(transport?.kind.rawValue ?? "?")"])
         transport?.sid = handshake.sid
         observable.withLockedValue { $0.sid = handshake.sid }
         setReadyState(.open)
@@ -244,6 +250,7 @@ public final class EngineClient: @unchecked Sendable {
         writeBuffer = []
         setReadyState(.closed)
         observable.withLockedValue { $0.sid = nil }
+        logger.debug("close", metadata: ["reason": "\(reason.rawValue)", "error": "\(error.map { "\($0)" } ?? "none")"])
         handlers.onClose(reason, error)
     }
 
@@ -274,6 +281,7 @@ public final class EngineClient: @unchecked Sendable {
             Self.priorWebsocketSuccess.store(true, ordering: .relaxed)
             candidate.send([.upgrade])
             upgrading = false
+            logger.debug("upgraded", metadata: ["transport": "\(candidate.kind.rawValue)"])
             handlers.onUpgrade(candidate.kind)
             if readyState == .closing {
                 finishClose()
@@ -284,6 +292,7 @@ public final class EngineClient: @unchecked Sendable {
     }
 
     private func abandonProbe() {
+        logger.debug("upgrade probe failed")
         probe?.discard()
         probe = nil
         if upgrading {

@@ -1,5 +1,6 @@
 public import EngineIOParser
 public import EngineIOTimers
+public import Logging
 public import NIOSSL
 
 /// The options of an Engine.IO client connection, named and defaulted as the
@@ -28,6 +29,8 @@ public struct EngineClientOptions: Sendable {
     public var maxPayloadSize: Int = 1 << 24
     /// Where the client's timers come from: the event loop's, or a clock a test moves.
     public var timers: any TimerSource = EventLoopTimerSource()
+    /// Where the connection logs its handshake, upgrade and close (with `sid` metadata).
+    public var logger = Logger(label: "engine.io-client")
 
     /// Creates options with `engine.io-client`'s defaults.
     public init() {}

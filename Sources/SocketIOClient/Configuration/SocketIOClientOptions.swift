@@ -1,6 +1,7 @@
 import EngineIOClient
 public import EngineIOParser
 public import EngineIOTimers
+public import Logging
 public import NIOCore
 import NIOPosix
 public import NIOSSL
@@ -77,6 +78,9 @@ public struct SocketIOClientOptions: Sendable {
     public var eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     /// Where every timer comes from (heartbeat, open timeout, backoff, ack timeouts).
     public var timers: any TimerSource = EventLoopTimerSource()
+    /// Where the Manager and its connection log (debug: open, close and its reason, upgrade,
+    /// reconnection attempts, parse errors).
+    public var logger = Logger(label: "socket.io-client")
     /// The random numbers (in 0..<1) the reconnection jitter uses.
     public var random: @Sendable () -> Double = { Double.random(in: 0..<1) }
 
@@ -95,6 +99,7 @@ public struct SocketIOClientOptions: Sendable {
         engine.timestampRequests = timestampRequests
         engine.tlsConfiguration = tlsConfiguration
         engine.timers = timers
+        engine.logger = logger
         return engine
     }
 }

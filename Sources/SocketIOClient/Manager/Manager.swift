@@ -1,6 +1,7 @@
 public import EngineIOClient
 public import EngineIOParser
 import EngineIOTimers
+import Logging
 import NIOConcurrencyHelpers
 public import NIOCore
 public import SocketIOParser
@@ -47,7 +48,7 @@ public final class Manager: @unchecked Sendable {
     private var openTimer: Scheduled<Void>?
     private var reconnectTimer: Scheduled<Void>?
     private var openCallbacks: [(SocketIOClientError?) -> Void] = []
-    private var closeWaiters: [EventLoopPromise<Void>] = []
+    private let logger: Logger
 
     /// Creates a Manager; it connects when a socket does (or on ``open()``).
     /// - Parameters:
@@ -57,6 +58,9 @@ public final class Manager: @unchecked Sendable {
         self.url = url
         self.options = options
         self.eventLoop = options.eventLoopGroup.next()
+        var logger = options.logger
+        logger[metadataKey: "url"] = "\(url.origin)"
+        self.logger = logger
         self.backoff = Backoff(min: options.reconnectionDelay, max: options.reconnectionDelayMax, jitter: options.randomizationFactor)
     }
 
@@ -241,6 +245,7 @@ public final class Manager: @unchecked Sendable {
     }
 
     private func openFailed(_ error: SocketIOClientError) {
+        logger.debug("connection failed", metadata: ["error": "\(error.message)"])
         openTimer?.cancel()
         openTimer = nil
         setReadyState(.closed)
@@ -312,6 +317,7 @@ public final class Manager: @unchecked Sendable {
         }
         let delay = backoff.duration(random: options.random())
         reconnecting = true
+        logger.debug("reconnecting", metadata: ["attempt": "\(backoff.attempts)", "delay": "\(delay)"])
         reconnectTimer = options.timers.scheduleTask(on: eventLoop, in: delay) { [self] in
             reconnectTimer = nil
             guard !skipReconnect else { return }
@@ -348,6 +354,7 @@ public final class Manager: @unchecked Sendable {
             guard let packet else { return }
             sockets.withLockedValue { $0[packet.namespace] }?.receive(packet)
         } catch {
+            logger.debug("parse error", metadata: ["error": "\(error)"])
             let engine = self.engine
             self.engine = nil
             engine?.close()
