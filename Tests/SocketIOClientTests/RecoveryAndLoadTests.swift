@@ -48,6 +48,37 @@ struct RecoveryAndLoadTests {
         }
     }
 
+    @Test("a lost connection fails the acks that went out and buffers new emits until it is back", arguments: TransportMode.allCases)
+    func lostConnection(mode: TransportMode) async throws {
+        let serverSockets = Recorder<SocketIO.Socket>()
+        let received = Recorder<Int64>()
+        try await withServer(configure: { server in
+            server.onConnection { socket in
+                serverSockets.append(socket)
+                socket.on("silent") { _, _ in }
+                socket.on("n") { arguments, _ in received.append(arguments[0].intValue ?? -1) }
+            }
+        }) { _, port in
+            let clock = ManualTimerSource()
+            let manager = try Manager("http://127.0.0.1:\(port)", options: clientOptions(mode, timers: clock))
+            let socket = manager.socket().connect()
+            #expect(await eventually { socket.connected })
+            let outcome = Signal<SocketIOClientError.Code>()
+            try socket.emit("silent", []) { result in
+                if case .failure(let error) = result { outcome.set(error.code) }
+            }
+            #expect(await eventually { serverSockets.values.count == 1 })
+            serverSockets.values[0].conn.close()
+            #expect(await outcome.wait() == .disconnected)
+            #expect(await eventually { !socket.connected })
+            try socket.emit("n", 1)
+            try socket.emit("n", 2)
+            #expect(await clock.advanceWhenArmed(.seconds(1)))
+            #expect(await eventually { received.values == [1, 2] })
+            await manager.shutdown()
+        }
+    }
+
     @Test("1,000 clients in one process, each with an ack round trip")
     func thousandClients() async throws {
         try await withServer(configure: { server in
