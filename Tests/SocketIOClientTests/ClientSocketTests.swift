@@ -241,6 +241,32 @@ struct ClientSocketTests {
         }
     }
 
+    @Test("a burst of server events reaches the handlers in order, on the Manager's loop", arguments: TransportMode.allCases)
+    func incomingOrder(mode: TransportMode) async throws {
+        try await withServer(configure: { server in
+            server.onConnection { socket in
+                socket.on("burst") { _, _ in
+                    for n in 0..<300 { try? socket.emit("n", .int(Int64(n)), n % 50 == 0 ? .binary(ByteBuffer(bytes: [1])) : .null) }
+                }
+            }
+        }) { _, port in
+            let manager = try Manager("http://127.0.0.1:\(port)", options: clientOptions(mode))
+            let socket = manager.socket()
+            let received = Recorder<Int64>()
+            let offLoop = Recorder<Bool>()
+            socket.on("n") { arguments, _ in
+                if !manager.eventLoop.inEventLoop { offLoop.append(true) }
+                received.append(arguments[0].intValue ?? -1)
+            }
+            socket.connect()
+            try socket.emit("burst")
+            #expect(await eventually { received.values.count == 300 })
+            #expect(received.values == Array(0..<300))
+            #expect(offLoop.values.isEmpty)
+            await manager.shutdown()
+        }
+    }
+
     @Test("catch-all listeners see incoming and outgoing events; once and off work")
     func catchAll() async throws {
         try await withServer(configure: { server in
