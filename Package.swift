@@ -18,9 +18,12 @@ let package = Package(
         .library(name: "EngineIOTimers", targets: ["EngineIOTimers"]),
         .library(name: "EngineIO", targets: ["EngineIO"]),
         .library(name: "SocketIO", targets: ["SocketIO"]),
+        .library(name: "EngineIOClient", targets: ["EngineIOClient"]),
+        .library(name: "SocketIOClient", targets: ["SocketIOClient"]),
         .library(name: "SocketIOPostgresAdapter", targets: ["SocketIOPostgresAdapter"]),
         .library(name: "SocketIOAdmin", targets: ["SocketIOAdmin"]),
         .executable(name: "sio-e2e-server", targets: ["sio-e2e-server"]),
+        .executable(name: "sio-client-bench", targets: ["sio-client-bench"]),
         .library(name: "Monitor", targets: ["Monitor"]),
         .library(name: "ConsoleUI", targets: ["ConsoleUI"]),
         .executable(name: "sioconsole", targets: ["sioconsole"]),
@@ -32,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
         // Only its C bcrypt and the Swift wrapper (product HummingbirdBcrypt) are built.
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
     ],
     targets: [
         // The codecs, shared by the server and the client (as the official monorepo shares
@@ -86,6 +90,56 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The client (issue 9), beside the server and on the same codecs: Engine.IO transports
+        // (polling, WebSocket, the upgrade) and Socket.IO's Manager and sockets.
+        .target(
+            name: "EngineIOClient",
+            dependencies: [
+                "EngineIOParser",
+                "EngineIOTimers",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "SocketIOClient",
+            dependencies: [
+                "EngineIOClient",
+                "SocketIOParser",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The Swift side of the client ack round-trip benchmark (scripts/client-bench.sh).
+        .executableTarget(
+            name: "sio-client-bench",
+            dependencies: ["SocketIOClient"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SocketIOClientTests",
+            dependencies: [
+                "SocketIOClient",
+                "EngineIOClient",
+                "SocketIO",
+                "EngineIO",
+                "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strictSettings
         ),

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of the project: the Swift suites (unit and over real sockets), the interop
+# Runs every test of the project: the Swift suites (unit and over real sockets, the client's
+# against python-socketio too), the interop
 # suites in Python (official protocol test cases, python-engineio, python-socketio) against
 # sio-e2e-server, the cluster suites on PostgreSQL, then the console's. Creates the Python
 # virtualenv in .venv on first use.
@@ -18,14 +19,19 @@ scripts/check-portability.sh
 echo "== swift build"
 swift build --build-tests
 
-echo "== swift test"
-swift test --skip-build
-
-echo "== python interop suites"
+# The Python virtualenv comes first: the Swift client's suites start python-socketio servers
+# (Tests/ClientInterop/python_server.py) with it.
+echo "== python virtualenv"
 if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi
 .venv/bin/pip install --quiet --disable-pip-version-check -r Tests/Interop/requirements.txt
+export SIO_CLIENT_INTEROP_PYTHON="$PWD/.venv/bin/python"
+
+echo "== swift test"
+swift test --skip-build
+
+echo "== python interop suites"
 SIO_E2E_SERVER="$PWD/.build/debug/sio-e2e-server" .venv/bin/python -m pytest -q -p no:cacheprovider Tests/Interop
 
 echo "== cluster: three sio-e2e-server nodes on one PostgreSQL"

@@ -1,35 +1,35 @@
 import NIOConcurrencyHelpers
 
 /// A value other threads set once and a test waits for, with a bound.
-final class Signal<Value: Sendable>: Sendable {
+package final class Signal<Value: Sendable>: Sendable {
     private let box = NIOLockedValueBox<Value?>(nil)
 
-    init() {}
+    package init() {}
 
     /// Sets the value; later calls are ignored.
-    func set(_ value: Value) {
+    package func set(_ value: Value) {
         box.withLockedValue { if $0 == nil { $0 = value } }
     }
 
-    var current: Value? { box.withLockedValue { $0 } }
+    package var current: Value? { box.withLockedValue { $0 } }
 
     /// The value, or `nil` when `timeout` passed first.
-    func wait(timeout: Duration = .seconds(30)) async -> Value? {
+    package func wait(timeout: Duration = .seconds(30)) async -> Value? {
         _ = await eventually(timeout: timeout) { current != nil }
         return current
     }
 }
 
 /// A list other threads append to.
-final class Recorder<Value: Sendable>: Sendable {
+package final class Recorder<Value: Sendable>: Sendable {
     private let box = NIOLockedValueBox<[Value]>([])
-    init() {}
-    func append(_ value: Value) { box.withLockedValue { $0.append(value) } }
-    var values: [Value] { box.withLockedValue { $0 } }
+    package init() {}
+    package func append(_ value: Value) { box.withLockedValue { $0.append(value) } }
+    package var values: [Value] { box.withLockedValue { $0 } }
 }
 
 /// Polls `condition` until it holds or `timeout` passes.
-func eventually(timeout: Duration = .seconds(30), _ condition: () -> Bool) async -> Bool {
+package func eventually(timeout: Duration = .seconds(30), _ condition: () -> Bool) async -> Bool {
     let clock = ContinuousClock()
     let deadline = clock.now + timeout
     while clock.now < deadline {
@@ -42,7 +42,7 @@ func eventually(timeout: Duration = .seconds(30), _ condition: () -> Bool) async
 
 /// Polls an asynchronous `condition` (one that must hop to an event loop, say) until it
 /// holds or `timeout` passes.
-func eventually(timeout: Duration = .seconds(30), _ condition: () async -> Bool) async -> Bool {
+package func eventually(timeout: Duration = .seconds(30), _ condition: () async -> Bool) async -> Bool {
     let clock = ContinuousClock()
     let deadline = clock.now + timeout
     while clock.now < deadline {

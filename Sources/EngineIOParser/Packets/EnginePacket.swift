@@ -86,6 +86,8 @@ public struct EnginePacket: Sendable, Hashable {
     package static let noop = EnginePacket.text(.noop)
     package static let close = EnginePacket.text(.close)
     package static let probePong = EnginePacket.text(.pong, string: "probe")
+    package static let probePing = EnginePacket.text(.ping, string: "probe")
+    package static let upgrade = EnginePacket.text(.upgrade)
 
     // MARK: Decoding
 

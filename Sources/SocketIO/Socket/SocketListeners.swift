@@ -1,16 +1,3 @@
-/// Identifies a listener so it can be removed again (Swift closures have no identity,
-/// so `on`/`onAny`/`use` return one of these where Node would compare functions).
-public struct ListenerID: Sendable, Hashable {
-    let value: UInt64
-}
-
-/// A handler for a client event: its arguments, and the ack callback when the client
-/// asked for one.
-public typealias EventHandler = @Sendable (_ arguments: [JSONValue], _ ack: Ack?) -> Void
-
-/// A handler of every event (Node's `onAny` / `onAnyOutgoing`): name and arguments.
-public typealias AnyEventHandler = @Sendable (_ event: String, _ arguments: [JSONValue]) -> Void
-
 /// A packet middleware (Node's `socket.use`): sees the event name and arguments before the
 /// handlers, may change the arguments, and throws to stop the event (the socket's
 /// `error` listeners then get the error).

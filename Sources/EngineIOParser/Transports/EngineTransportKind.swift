@@ -1,4 +1,4 @@
-/// The transports an Engine.IO v4 server offers.
+/// The transports of Engine.IO v4, named as on the wire (`transport=polling`).
 public enum EngineTransportKind: String, Sendable, CaseIterable {
     /// HTTP long-polling.
     case polling

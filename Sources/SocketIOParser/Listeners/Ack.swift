@@ -1,6 +1,6 @@
 import Synchronization
 
-/// The acknowledgement callback of an event the client emitted with an ack: call it once
+/// The acknowledgement callback of an event the peer emitted with an ack: call it once
 /// to send the reply (Node's `callback(...)` as the last handler argument). Later calls
 /// are ignored, as in Node.
 public struct Ack: Sendable {

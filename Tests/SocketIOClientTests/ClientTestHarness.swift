@@ -1,0 +1,52 @@
+import EngineIO
+import EngineIOClient
+import NIOConcurrencyHelpers
+import SocketIO
+import SocketIOClient
+import Testing
+import TestSupport
+
+/// The transports a test runs over: polling alone, WebSocket alone, and polling upgraded
+/// to WebSocket (the default).
+enum TransportMode: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case polling, websocket, upgrade
+
+    var transports: [EngineTransportKind] {
+        switch self {
+        case .polling: [.polling]
+        case .websocket: [.websocket]
+        case .upgrade: [.polling, .websocket]
+        }
+    }
+
+    var testDescription: String { rawValue }
+}
+
+/// Starts one of our servers on 127.0.0.1, port 0, for the length of `body`.
+func withServer<T>(
+    _ options: SocketIOServerOptions = SocketIOServerOptions(),
+    port: Int = 0,
+    configure: (SocketIOServer) -> Void = { _ in },
+    _ body: (SocketIOServer, Int) async throws -> T
+) async throws -> T {
+    let server = SocketIOServer(options: options)
+    configure(server)
+    let bound = try await server.listen(host: "127.0.0.1", port: port)
+    do {
+        let result = try await body(server, bound)
+        await server.close()
+        return result
+    } catch {
+        await server.close()
+        throw error
+    }
+}
+
+/// Client options for a test: the mode's transports, and no jitter.
+func clientOptions(_ mode: TransportMode, timers: (any TimerSource)? = nil) -> SocketIOClientOptions {
+    var options = SocketIOClientOptions()
+    options.transports = mode.transports
+    options.randomizationFactor = 0
+    if let timers { options.timers = timers }
+    return options
+}
