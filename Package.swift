@@ -148,6 +148,7 @@ let package = Package(
             name: "SocketIOPostgresAdapter",
             dependencies: [
                 "SocketIO",
+                "SocketIOAdmin",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -161,6 +162,7 @@ let package = Package(
             dependencies: [
                 "SocketIOPostgresAdapter",
                 "SocketIO",
+                "SocketIOAdmin",
                 "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

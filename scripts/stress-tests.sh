@@ -9,6 +9,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The adapter's tests use a PostgreSQL: run under a throw-away one, as scripts/test.sh does.
+if [ -z "${SIO_TEST_POSTGRES_URL:-}" ]; then
+    exec scripts/with-postgres.sh "$0" "$@"
+fi
+
 runs=${1:-10}
 hogs=${STRESS_HOGS:-2}
 

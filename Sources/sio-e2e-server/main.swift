@@ -56,7 +56,8 @@ let io = SocketIOServer(options: socketOptions)
 // connection before the application's listeners act on it.
 let admin: AdminInstrumentation?
 do {
-    admin = try options.admin.instrument(io)
+    // On a cluster, admin sessions live in its PostgreSQL: a session is good on every node.
+    admin = try options.admin.instrument(io, store: try options.adapter.map { try PostgresAdminSessionStore(url: $0) })
 } catch let error as AdminCommandLineError {
     FileHandle.standardError.write(Data((error.message + "\n").utf8))
     exit(2)

@@ -73,7 +73,8 @@ let io = SocketIOServer(options: options)
 // Instrumented first, as Node's instrument(): it hears of every namespace and connection.
 let admin: AdminInstrumentation?
 do {
-    admin = try arguments.admin.instrument(io)
+    // On a cluster, admin sessions live in its PostgreSQL: a session is good on every node.
+    admin = try arguments.admin.instrument(io, store: try arguments.adapter.map { try PostgresAdminSessionStore(url: $0) })
 } catch let error as AdminCommandLineError {
     fail(error.message, code: 2)
 } catch {

@@ -1,21 +1,24 @@
 # The Admin UI protocol across a cluster: two `sio-e2e-server --admin` nodes on one
 # PostgreSQL. One admin client, connected to node A, sees both servers' server_stats and the
 # sockets of both in all_sockets, hears of a socket connecting to node B, and its commands
-# reach a socket on node B.
+# reach a socket on node B. With basic authentication, a session opened on one node is good
+# on the other (the session store is the cluster's PostgreSQL).
 from __future__ import annotations
 
 import asyncio
 from typing import Iterator
 
 import pytest
+import socketio
 
-from admin_helpers import STATS_TIMEOUT, AdminClient, RecordedClient, clients
+from admin_helpers import NODE_HASH, NODE_PASSWORD, STATS_TIMEOUT, AdminClient, RecordedClient, clients
 from cluster_helpers import DELIVERY_TIMEOUT, Node, formed_cluster
 
 HEARTBEAT_INTERVAL_MS = 1000
 
 
-@pytest.fixture(scope="module")
+# Function-scoped: two clusters on one PostgreSQL at once would see each other's nodes.
+@pytest.fixture
 def admin_cluster() -> Iterator[list[Node]]:
     with formed_cluster([["polling", "websocket"], ["polling", "websocket"]],
                         heartbeat_interval_ms=HEARTBEAT_INTERVAL_MS, extra_args=("--admin",)) as nodes:
@@ -69,5 +72,34 @@ def test_one_admin_client_watches_and_drives_both_nodes(admin_cluster: list[Node
             await admin.emit("_disconnect", "/", False, on_b.sid)
             await on_b.log.until(lambda: on_b.log.disconnects, "node B's client disconnected", DELIVERY_TIMEOUT)
             assert on_a.sio.connected
+
+    run(scenario())
+
+
+@pytest.fixture
+def admin_cluster_with_auth() -> Iterator[list[Node]]:
+    with formed_cluster([["websocket"], ["websocket"]], heartbeat_interval_ms=HEARTBEAT_INTERVAL_MS,
+                        extra_args=("--admin-user", "admin", "--admin-password-hash", NODE_HASH)) as nodes:
+        yield nodes
+
+
+def test_an_admin_session_from_one_node_is_good_on_the_other(admin_cluster_with_auth: list[Node]):
+    """The session store is the cluster's PostgreSQL: logged in on node A with the password,
+    an admin client reconnects to node B with its session id alone; an id nobody issued is
+    refused there."""
+    node_a, node_b = admin_cluster_with_auth
+
+    async def scenario():
+        first, again, stranger = AdminClient(), AdminClient(), AdminClient()
+        async with clients(first, again, stranger):
+            await first.connect(node_a.proc, ["websocket"], auth={"username": "admin", "password": NODE_PASSWORD})
+            ((session,),) = await first.wait("session")
+            await again.connect(node_b.proc, ["websocket"], auth={"sessionId": session})
+            await again.wait("config")
+            assert again.received("session") == [], "a session id alone must be enough on node B"
+            with pytest.raises(socketio.exceptions.ConnectionError):
+                await stranger.connect(node_b.proc, ["websocket"], auth={"sessionId": "0" * 32})
+            await stranger.log.until(lambda: stranger.connect_errors, "connect_error")
+            assert stranger.connect_errors[0] == {"message": "invalid credentials"}
 
     run(scenario())

@@ -89,10 +89,15 @@ public struct AdminCommandLine: Sendable, Equatable {
     }
 
     /// Instruments `server` when `--admin` was given.
+    /// - Parameters:
+    ///   - server: the server to instrument.
+    ///   - store: where sessions are kept; `nil` keeps them in this process (a cluster node
+    ///     passes one the cluster shares, so an admin session is good on every node).
     /// - Returns: the instrumentation, or `nil` without `--admin`.
     /// - Throws: ``AdminCommandLineError`` or ``AdminConfigurationError`` for bad flags.
-    public func instrument(_ server: SocketIOServer) throws -> AdminInstrumentation? {
-        guard let options = try options() else { return nil }
+    public func instrument(_ server: SocketIOServer, store: (any AdminSessionStore)? = nil) throws -> AdminInstrumentation? {
+        guard var options = try options() else { return nil }
+        if let store { options.store = store }
         return try SocketIOAdmin.instrument(server, options: options)
     }
 }
