@@ -1,5 +1,4 @@
 public import Logging
-import NIOConcurrencyHelpers
 import PostgresNIO
 public import SocketIOAdmin
 
@@ -11,11 +10,10 @@ public import SocketIOAdmin
 /// A database that cannot be reached makes `doesSessionExist` answer `false` (the admin
 /// client then logs in with its password again) and `saveSession` log the failure.
 public final class PostgresAdminSessionStore: AdminSessionStore {
-    private let configuration: PostgresConnection.Configuration
     private let table: String
     private let sessionSeconds: Double
     private let logger: Logger
-    private let connection = NIOLockedValueBox<PostgresConnection?>(nil)
+    private let connection: SharedPostgresConnection
 
     /// Creates a store on the database at `url`.
     /// - Parameters:
@@ -31,17 +29,24 @@ public final class PostgresAdminSessionStore: AdminSessionStore {
         sessionDuration: Duration = .seconds(86_400),
         logger: Logger = Logger(label: "socket.io-admin.postgres")
     ) throws {
-        configuration = try PostgresURL.configuration(url)
-        table = try PostgresClusterBus.identifier(tableName)
+        let table = try PostgresClusterBus.identifier(tableName)
+        self.table = table
         let parts = sessionDuration.components
         sessionSeconds = Double(parts.seconds) + Double(parts.attoseconds) / 1e18
         self.logger = logger
+        // The table is made on each new connection, so a store works on a fresh database.
+        connection = SharedPostgresConnection(configuration: try PostgresURL.configuration(url), id: 2, logger: logger) { connection in
+            try await connection.query(
+                "CREATE TABLE IF NOT EXISTS \(unescaped: table) (id text PRIMARY KEY, expires_at timestamptz NOT NULL)",
+                logger: logger
+            )
+        }
     }
 
     /// Whether `sessionId` was saved, by any server on this database, and has not expired.
     public func doesSessionExist(_ sessionId: String) async -> Bool {
         do {
-            return try await withConnection { connection in
+            return try await connection.with { connection in
                 let rows = try await connection.query(
                     "SELECT 1 FROM \(unescaped: table) WHERE id = \(sessionId) AND expires_at > now()", logger: logger
                 )
@@ -57,7 +62,7 @@ public final class PostgresAdminSessionStore: AdminSessionStore {
     /// Keeps `sessionId` for the session duration, and forgets the sessions that expired.
     public func saveSession(_ sessionId: String) async {
         do {
-            try await withConnection { connection in
+            try await connection.with { connection in
                 try await connection.query(
                     """
                     INSERT INTO \(unescaped: table) (id, expires_at) VALUES (\(sessionId), now() + make_interval(secs => \(sessionSeconds)))
@@ -74,41 +79,6 @@ public final class PostgresAdminSessionStore: AdminSessionStore {
 
     /// Closes the database connection (a later call opens a new one).
     public func close() async {
-        let current = connection.withLockedValue { current in
-            defer { current = nil }
-            return current
-        }
-        try? await current?.close()
-    }
-
-    /// Runs `body` on the store's connection, connecting (and creating the table) first
-    /// when there is none; a connection that failed is dropped so the next call reconnects.
-    private func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        let current: PostgresConnection
-        if let existing = connection.withLockedValue({ $0 }), !existing.isClosed {
-            current = existing
-        } else {
-            let fresh = try await PostgresConnection.connect(configuration: configuration, id: 2, logger: logger)
-            try await fresh.query(
-                "CREATE TABLE IF NOT EXISTS \(unescaped: table) (id text PRIMARY KEY, expires_at timestamptz NOT NULL)",
-                logger: logger
-            )
-            // Two first calls at once: one connection is kept, the other closed.
-            let (chosen, extra) = connection.withLockedValue { stored -> (PostgresConnection, PostgresConnection?) in
-                if let other = stored, !other.isClosed { return (other, fresh) }
-                stored = fresh
-                return (fresh, nil)
-            }
-            try? await extra?.close()
-            current = chosen
-        }
-        do {
-            return try await body(current)
-        } catch {
-            if current.isClosed {
-                connection.withLockedValue { if $0 === current { $0 = nil } }
-            }
-            throw error
-        }
+        await connection.close()
     }
 }

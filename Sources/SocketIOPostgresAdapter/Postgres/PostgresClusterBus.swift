@@ -19,13 +19,13 @@ public final class PostgresClusterBus: ClusterBus, @unchecked Sendable {
     private struct State {
         var handlers: [String: @Sendable (ClusterMessage) -> Void] = [:]
         var listenTask: Task<Void, Never>?
-        var queryConnection: PostgresConnection?
         var cleanupTask: Task<Void, Never>?
         var listenFailures = 0
         var connected = false
         var closed = false
     }
     private let state = NIOLockedValueBox(State())
+    private let queries: SharedPostgresConnection
 
     /// Creates a bus; it connects on the first subscription.
     public init(configuration: PostgresConnection.Configuration, options: PostgresAdapterOptions = PostgresAdapterOptions(),
@@ -33,6 +33,7 @@ public final class PostgresClusterBus: ClusterBus, @unchecked Sendable {
         self.configuration = configuration
         self.options = options
         self.logger = logger
+        queries = SharedPostgresConnection(configuration: configuration, id: 1, logger: logger)
     }
 
     /// Whether the LISTEN connection is up now.
@@ -57,7 +58,7 @@ public final class PostgresClusterBus: ClusterBus, @unchecked Sendable {
             try await publishWithAttachment(message, json: json, channel: channel)
             return
         }
-        _ = try await withQueryConnection { connection in
+        _ = try await queries.with { connection in
             try await connection.query("SELECT pg_notify(\(channel), \(payload))", logger: self.logger)
         }
     }
@@ -65,7 +66,7 @@ public final class PostgresClusterBus: ClusterBus, @unchecked Sendable {
     private func publishWithAttachment(_ message: ClusterMessage, json: JSONValue, channel: String) async throws {
         let bytes = try MessagePackEncoder().encode(json)
         let table = try Self.identifier(options.tableName)
-        let id: Int64 = try await withQueryConnection { connection in
+        let id: Int64 = try await queries.with { connection in
             let rows = try await connection.query(
                 "INSERT INTO \(unescaped: table) (payload) VALUES (\(bytes)) RETURNING id", logger: self.logger
             )
@@ -76,38 +77,8 @@ public final class PostgresClusterBus: ClusterBus, @unchecked Sendable {
             "uid": .string(message.uid), "type": .int(Int64(message.type.rawValue)), "attachmentId": .string(String(id)),
         ])
         let payload = try header.jsonString()
-        _ = try await withQueryConnection { connection in
+        _ = try await queries.with { connection in
             try await connection.query("SELECT pg_notify(\(channel), \(payload))", logger: self.logger)
-        }
-    }
-
-    /// Runs `body` on the query connection, connecting first if needed. The connection is
-    /// shared by every namespace's publisher and the attachment reads, so a caller never
-    /// closes one that others may be using: a closed connection is forgotten and the next
-    /// call reconnects.
-    private func withQueryConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        let connection: PostgresConnection
-        if let existing = state.withLockedValue({ $0.queryConnection }), !existing.isClosed {
-            connection = existing
-        } else {
-            let fresh = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
-            // Callers that found no connection connect at the same time: the first to get here
-            // installs its connection, the others use it and close their own.
-            let (chosen, extra) = state.withLockedValue { state -> (PostgresConnection, PostgresConnection?) in
-                if let current = state.queryConnection, !current.isClosed { return (current, fresh) }
-                state.queryConnection = fresh
-                return (fresh, nil)
-            }
-            try? await extra?.close()
-            connection = chosen
-        }
-        do {
-            return try await body(connection)
-        } catch {
-            if connection.isClosed {
-                state.withLockedValue { if $0.queryConnection === connection { $0.queryConnection = nil } }
-            }
-            throw error
         }
     }
 
@@ -133,19 +104,18 @@ public final class PostgresClusterBus: ClusterBus, @unchecked Sendable {
 
     /// Stops listening and closes the connections.
     public func close() async {
-        let (task, cleanup, connection) = state.withLockedValue { state in
+        let (task, cleanup) = state.withLockedValue { state in
             state.closed = true
             defer {
                 state.listenTask = nil
                 state.cleanupTask = nil
-                state.queryConnection = nil
             }
-            return (state.listenTask, state.cleanupTask, state.queryConnection)
+            return (state.listenTask, state.cleanupTask)
         }
         task?.cancel()
         cleanup?.cancel()
         await task?.value
-        try? await connection?.close()
+        await queries.close()
     }
 
     /// (Re)starts the LISTEN loop with every channel subscribed now.
@@ -219,7 +189,7 @@ public final class PostgresClusterBus: ClusterBus, @unchecked Sendable {
 
     private func loadAttachment(_ id: Int64) async throws -> ClusterMessage? {
         let table = try Self.identifier(options.tableName)
-        let payload: ByteBuffer? = try await withQueryConnection { connection in
+        let payload: ByteBuffer? = try await queries.with { connection in
             let rows = try await connection.query("SELECT payload FROM \(unescaped: table) WHERE id = \(id)", logger: self.logger)
             for try await payload in rows.decode(ByteBuffer.self) { return payload }
             return nil
@@ -244,7 +214,7 @@ public final class PostgresClusterBus: ClusterBus, @unchecked Sendable {
     private func cleanupForever() async {
         let table: String
         do { table = try Self.identifier(options.tableName) } catch { return }
-        _ = try? await withQueryConnection { connection in
+        _ = try? await queries.with { connection in
             try await connection.query(
                 "CREATE TABLE IF NOT EXISTS \(unescaped: table) (id bigserial UNIQUE, created_at timestamptz DEFAULT NOW(), payload bytea)",
                 logger: self.logger
@@ -255,7 +225,7 @@ public final class PostgresClusterBus: ClusterBus, @unchecked Sendable {
         while !Task.isCancelled {
             try? await Task.sleep(for: options.cleanupInterval)
             guard !Task.isCancelled else { return }
-            _ = try? await withQueryConnection { connection in
+            _ = try? await queries.with { connection in
                 try await connection.query(
                     "DELETE FROM \(unescaped: table) WHERE created_at < now() - interval '\(unescaped: String(milliseconds)) milliseconds'",
                     logger: self.logger
