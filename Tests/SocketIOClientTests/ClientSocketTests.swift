@@ -405,3 +405,31 @@ struct ClientSocketEdgeTests {
         }
     }
 }
+
+@Suite("Manager lifetime")
+struct ManagerLifetimeTests {
+    @Test("a shut-down Manager and its sockets are freed once the application drops them", arguments: [false, true])
+    func shutDownManagerIsFreed(throughIO: Bool) async throws {
+        try await withServer { _, port in
+            weak var weakManager: Manager?
+            weak var weakSocket: ClientSocket?
+            do {
+                let socket: ClientSocket
+                if throughIO {
+                    socket = try io("http://127.0.0.1:\(port)", clientOptions(.websocket))
+                } else {
+                    socket = try Manager("http://127.0.0.1:\(port)", options: clientOptions(.websocket)).socket()
+                    socket.connect()
+                }
+                let connected = Signal<Bool>()
+                _ = socket.onConnect { connected.set(true) }
+                if socket.connected { connected.set(true) }
+                #expect(await connected.wait() == true)
+                weakManager = socket.io
+                weakSocket = socket
+                await socket.io.shutdown()
+            }
+            #expect(await eventually { weakManager == nil && weakSocket == nil }, "the Manager or its socket was kept alive")
+        }
+    }
+}

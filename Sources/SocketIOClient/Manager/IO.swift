@@ -31,3 +31,8 @@ public func io(_ url: String, _ options: SocketIOClientOptions = SocketIOClientO
     if options.autoConnect { socket.connect() }
     return socket
 }
+
+/// Takes `manager` out of the Managers ``io(_:_:)`` shares (it was shut down).
+func stopSharing(_ manager: Manager) {
+    managerCache.withLockedValue { cache in cache = cache.filter { $0.value !== manager } }
+}

@@ -130,17 +130,25 @@ public final class Manager: @unchecked Sendable {
     }
 
     /// Closes the connection, stops reconnecting, and returns once every timer is cancelled
-    /// and the connection is closed: the structured end of a Manager.
+    /// and the connection is closed: the structured end of a Manager. It lets go of its
+    /// sockets (which refer to it) and ``io(_:_:)`` stops sharing it, so the Manager and its
+    /// sockets are freed once the application drops them; it is not to be opened again.
     public func shutdown() async {
         let promise = eventLoop.makePromise(of: Void.self)
         onLoop { [self] in
             close()
             openTimer?.cancel()
             reconnectTimer?.cancel()
-            for socket in sockets.withLockedValue({ Array($0.values) }) { socket.cancelTimers() }
+            openCallbacks = []
+            let released = sockets.withLockedValue { sockets in
+                defer { sockets.removeAll() }
+                return Array(sockets.values)
+            }
+            for socket in released { socket.cancelTimers() }
             promise.succeed(())
         }
         try? await promise.futureResult.get()
+        stopSharing(self)
     }
 
     func onLoop(_ body: @escaping @Sendable () -> Void) {
