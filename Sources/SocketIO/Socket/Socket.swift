@@ -118,8 +118,9 @@ public final class Socket: @unchecked Sendable {
         try emitter.emit(event, arguments)
     }
 
-    /// Emits an event and calls `ack` with the client's reply, or with an error on
-    /// timeout (set with ``timeout(_:)``) or disconnection.
+    /// Emits an event and calls `ack` with every argument of the client's reply, or with
+    /// an error on timeout (set with ``timeout(_:)``) or disconnection (Node's
+    /// `socket.emit(event, …args, callback)`).
     /// - Throws: ``SocketIOError`` for a reserved event name.
     public func emit(_ event: String, _ arguments: [JSONValue], ack: @escaping @Sendable (Result<[JSONValue], SocketIOError>) -> Void) throws {
         try emitter.emit(event, arguments, ack: ack)
@@ -133,7 +134,9 @@ public final class Socket: @unchecked Sendable {
 
     /// Emits an event and waits for the client's reply (Node's `emitWithAck`).
     /// - Throws: ``SocketIOError`` on timeout, disconnection, or a reserved name.
-    public func emitWithAck(_ event: String, _ arguments: JSONValue...) async throws -> [JSONValue] {
+    public func emitWithAck(_ event: String, _ arguments: JSONValue...) async throws -> JSONValue {
+    /// - Returns: the reply's first argument, `.null` when it had none, as Node's promise;
+    ///   the callback form ``emit(_:_:ack:)`` gets every argument.
         try await emitter.emitWithAck(event, arguments)
     }
 

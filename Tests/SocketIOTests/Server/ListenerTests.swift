@@ -253,7 +253,7 @@ struct ListenerTests {
             async let reply = socket.emitWithAck("q")
             let event = try await client.nextEvent()
             try await client.sendAck(try #require(event.ackID), "a")
-            #expect(try await reply == ["a"])
+            #expect(try await reply == "a")
             #expect(middlewareSaw.values.isEmpty)
             await client.close()
         }

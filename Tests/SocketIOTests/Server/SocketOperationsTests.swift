@@ -226,7 +226,7 @@ struct SocketOperationsTests {
             async let reply = remote.timeout(.seconds(5)).emitWithAck("whoami")
             let event = try await client.nextEvent()
             try await client.sendAck(try #require(event.ackID), "me")
-            #expect(try await reply == ["me"])
+            #expect(try await reply == ["me"])  // A RemoteSocket acks as a broadcast: one reply per client.
             await client.close()
         }
     }
