@@ -113,13 +113,15 @@ public final class SocketIOServer: Sendable {
         return parent
     }
 
-    /// A dynamic namespace for every name the regular expression matches whole
-    /// (Node's `server.of(/regex/)`).
-    public func of(pattern: String) -> ParentNamespace {
-        of(matching: { name, _ in
-            guard let regex = try? Regex(pattern) else { return false }
-            return (try? regex.wholeMatch(in: name)) != nil
-        })
+    /// A dynamic namespace for every name the regular expression matches (Node's
+    /// `server.of(/regex/)`): as Node's `regex.test(name)`, a match anywhere in the name
+    /// counts unless the pattern is anchored with `^…$`.
+    /// - Parameter pattern: a regular expression in Swift `Regex` syntax.
+    /// - Returns: the parent namespace of the children it creates.
+    /// - Throws: the `Regex` compile error when `pattern` is not a valid expression.
+    public func of(pattern: String) throws -> ParentNamespace {
+        let regex = try NamespacePattern(pattern)
+        return of(matching: { name, _ in regex.matches(name) })
     }
 
     /// The namespaces that exist now, by name.
