@@ -61,7 +61,7 @@ extension Socket {
             }
         }
         let listeners = self.listeners.withLockedValue { $0 }
-        for entry in listeners.any { entry.handler(event, arguments) }
+        for entry in listeners.any { entry.handler(event, arguments, ack) }
         do {
             for entry in listeners.middlewares { try entry.handler(event, &arguments) }
         } catch {

@@ -118,16 +118,35 @@ extension Socket {
 
     // MARK: Catch-all listeners
 
-    /// Adds a listener for every incoming event (Node's `onAny`).
+    /// Adds a listener for every incoming event with its acknowledgement callback
+    /// (Node's `onAny`, whose listener gets the callback as its last argument).
+    /// - Returns: an id for ``offAny(_:)``.
     @discardableResult
-    public func onAny(_ handler: @escaping AnyEventHandler) -> ListenerID {
+    public func onAny(_ handler: @escaping AnyIncomingEventHandler) -> ListenerID {
         register(\.any, handler)
     }
 
+    /// Adds a listener for every incoming event that ignores acknowledgements (Node's
+    /// `onAny` with a listener that does not take the callback).
+    /// - Returns: an id for ``offAny(_:)``.
+    @discardableResult
+    public func onAny(_ handler: @escaping AnyEventHandler) -> ListenerID {
+        register(\.any, { event, arguments, _ in handler(event, arguments) })
+    }
+
+    /// Adds a listener for every incoming event with its acknowledgement callback, before
+    /// the others (Node's `prependAny`).
+    /// - Returns: an id for ``offAny(_:)``.
+    @discardableResult
+    public func prependAny(_ handler: @escaping AnyIncomingEventHandler) -> ListenerID {
+        register(\.any, handler, prepend: true)
+    }
+
     /// Adds a listener for every incoming event, before the others (Node's `prependAny`).
+    /// - Returns: an id for ``offAny(_:)``.
     @discardableResult
     public func prependAny(_ handler: @escaping AnyEventHandler) -> ListenerID {
-        register(\.any, handler, prepend: true)
+        register(\.any, { event, arguments, _ in handler(event, arguments) }, prepend: true)
     }
 
     /// Removes the catch-all listener `id`, or all of them (Node's `offAny`).

@@ -11,6 +11,11 @@ public typealias EventHandler = @Sendable (_ arguments: [JSONValue], _ ack: Ack?
 /// A handler of every event (Node's `onAny` / `onAnyOutgoing`): name and arguments.
 public typealias AnyEventHandler = @Sendable (_ event: String, _ arguments: [JSONValue]) -> Void
 
+/// A handler of every incoming event with its acknowledgement callback (Node's `onAny`
+/// listener, which gets the callback as its last argument): `ack` is `nil` when the
+/// client asked for none. The reply is sent once, by whichever listener calls it first.
+public typealias AnyIncomingEventHandler = @Sendable (_ event: String, _ arguments: [JSONValue], _ ack: Ack?) -> Void
+
 /// A packet middleware (Node's `socket.use`): sees the event name and arguments before the
 /// handlers, may change the arguments, and throws to stop the event (the socket's
 /// `error` listeners then get the error).
@@ -26,7 +31,7 @@ struct SocketListeners {
 
     var nextID: UInt64 = 0
     var events: [String: [Entry<EventHandler>]] = [:]
-    var any: [Entry<AnyEventHandler>] = []
+    var any: [Entry<AnyIncomingEventHandler>] = []
     var anyOutgoing: [Entry<AnyEventHandler>] = []
     var middlewares: [Entry<PacketMiddleware>] = []
     var disconnecting: [Entry<@Sendable (DisconnectReason, String?) -> Void>] = []

@@ -115,6 +115,23 @@ struct ListenerTests {
         }
     }
 
+    @Test("onAny listeners get the ack callback last, as Node's; it is nil when the client asked for none")
+    func onAnyGetsTheAck() async throws {
+        try await withServer { io, port in
+            let sockets = SocketCollector(io.sockets)
+            let (client, socket) = try await connectClient(port: port, collector: sockets)
+            let withoutAck = Recorder<String>()
+            socket.onAny { event, _, ack in
+                if let ack { ack(.string("any saw \(event)")) } else { withoutAck.append(event) }
+            }
+            try await client.emit("question", 1, ackID: 7)
+            #expect(try await client.nextAck() == ReceivedAck(namespace: "/", id: 7, arguments: ["any saw question"]))
+            try await client.emit("statement", 2)
+            #expect(await eventually { withoutAck.values == ["statement"] })
+            await client.close()
+        }
+    }
+
     @Test("prependAny puts a catch-all listener first; listenersAny reports the order; offAny removes")
     func prependAnyOrder() async throws {
         try await withServer { io, port in
