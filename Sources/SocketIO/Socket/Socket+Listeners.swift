@@ -184,7 +184,16 @@ extension Socket {
     /// Adds a packet middleware (Node's `socket.use`).
     @discardableResult
     public func use(_ middleware: @escaping PacketMiddleware) -> ListenerID {
-        register(\.middlewares, middleware)
+        register(\.middlewares, PacketMiddlewareStep.sync(middleware))
+    }
+
+    /// Adds a packet middleware that may finish later (Node's `socket.use` whose `next`
+    /// is called asynchronously). The socket's events still reach the handlers in the
+    /// order the client sent them: while one event is in the chain, later ones wait.
+    /// - Returns: an id (middlewares stay for the socket's life, as in Node).
+    @discardableResult
+    public func useAsync(_ middleware: @escaping AsyncPacketMiddleware) -> ListenerID {
+        register(\.middlewares, PacketMiddlewareStep.async(middleware))
     }
 
     private func register<Handler>(

@@ -21,6 +21,22 @@ public typealias AnyIncomingEventHandler = @Sendable (_ event: String, _ argumen
 /// `error` listeners then get the error).
 public typealias PacketMiddleware = @Sendable (_ event: String, _ arguments: inout [JSONValue]) throws -> Void
 
+/// A packet middleware that may finish later (Node's `socket.use((packet, next) => …)`
+/// calling `next` asynchronously, say after a token lookup): gets the event name and
+/// arguments, returns the arguments to deliver, throws to stop the event.
+public typealias AsyncPacketMiddleware = @Sendable (_ event: String, _ arguments: [JSONValue]) async throws -> [JSONValue]
+
+/// One packet middleware, in registration order.
+enum PacketMiddlewareStep: Sendable {
+    case sync(PacketMiddleware)
+    case async(AsyncPacketMiddleware)
+
+    var isAsync: Bool {
+        if case .async = self { return true }
+        return false
+    }
+}
+
 /// The listeners of one socket.
 struct SocketListeners {
     struct Entry<Handler> {
@@ -33,7 +49,7 @@ struct SocketListeners {
     var events: [String: [Entry<EventHandler>]] = [:]
     var any: [Entry<AnyIncomingEventHandler>] = []
     var anyOutgoing: [Entry<AnyEventHandler>] = []
-    var middlewares: [Entry<PacketMiddleware>] = []
+    var middlewares: [Entry<PacketMiddlewareStep>] = []
     var disconnecting: [Entry<@Sendable (DisconnectReason, String?) -> Void>] = []
     var disconnect: [Entry<@Sendable (DisconnectReason, String?) -> Void>] = []
     var error: [Entry<@Sendable (any Error) -> Void>] = []

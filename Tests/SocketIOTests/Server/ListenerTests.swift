@@ -237,6 +237,47 @@ struct ListenerTests {
         }
     }
 
+    @Test("an async packet middleware may finish later (Node's next called later); the socket's events keep their order")
+    func asyncPacketMiddlewareKeepsOrder() async throws {
+        struct Refused: Error, CustomStringConvertible { var description: String { "refused" } }
+        try await withServer { io, port in
+            let sockets = SocketCollector(io.sockets)
+            let (client, socket) = try await connectClient(port: port, collector: sockets)
+            let gate = Signal<Bool>()
+            let arrived = Recorder<String>()
+            let entered = Recorder<String>()
+            let handled = Recorder<String>()
+            let errors = Recorder<String>()
+            socket.onAny { event, _ in arrived.append(event) }
+            socket.use { _, arguments in arguments.append("sync") }
+            socket.useAsync { event, arguments in
+                entered.append(event)
+                if event == "first" { _ = await gate.wait() }  // a slow lookup
+                if event == "refused" { throw Refused() }
+                return arguments + ["async"]
+            }
+            for name in ["first", "second", "refused", "third"] {
+                socket.on(name) { arguments, _ in handled.append("\(name) \(arguments)") }
+            }
+            socket.onError { errors.append("\($0)") }
+            try await client.emit("first", 1)
+            try await client.emit("second", 2)
+            try await client.emit("refused", 3)
+            try await client.emit("third", 4)
+            // Every event reached the socket, but only the first is in the chain, and none
+            // reached a handler while it waits.
+            #expect(await eventually { arrived.values.count == 4 })
+            #expect(entered.values == ["first"])
+            #expect(handled.values.isEmpty)
+            gate.set(true)
+            #expect(await eventually { handled.values.count == 3 })
+            #expect(handled.values == [#"first [1, "sync", "async"]"#, #"second [2, "sync", "async"]"#, #"third [4, "sync", "async"]"#])
+            #expect(entered.values == ["first", "second", "refused", "third"])
+            #expect(errors.values == ["refused"])
+            await client.close()
+        }
+    }
+
     @Test("a packet middleware that throws stops the event and its error reaches the socket's error listeners")
     func packetMiddlewareThrowReachesOnError() async throws {
         struct Forbidden: Error, CustomStringConvertible { var description: String { "forbidden event" } }
