@@ -60,6 +60,21 @@ import Testing
         }
     }
 
+    @Test("allSockets() spans the cluster, as with Node's cluster adapters")
+    func allSocketsSpansTheCluster() async throws {
+        try await withCluster(3) { nodes in
+            var clients: [TestSocketIOClient] = []
+            for (index, node) in nodes.enumerated() {
+                clients.append(try await TestSocketIOClient.connect(port: node.port, query: index == 0 ? "room=other" : "room=r"))
+            }
+            let ids = Set(clients.compactMap { $0.sid() })
+            #expect(ids.count == 3)
+            #expect(await nodes[0].io.allSockets() == ids)
+            #expect(await nodes[0].io.in("r").allSockets() == Set(clients.dropFirst().compactMap { $0.sid() }))
+            for client in clients { await client.close() }
+        }
+    }
+
     @Test func socketsJoinLeaveAndDisconnectActAcrossNodes() async throws {
         try await withCluster(2) { nodes in
             let remote = try await TestSocketIOClient.connect(port: nodes[1].port, query: "room=r")
@@ -89,6 +104,12 @@ import Testing
             #expect(await eventually { Set(received.values) == ["1:world", "2:world"] })
             let replies = try await nodes[0].io.serverSideEmitWithAck("hello", "again")
             #expect(Set(replies) == [1, 2])
+            // Node's callback form: callback(err, responses), one response per other server.
+            let called = Recorder<Set<JSONValue>>()
+            try nodes[0].io.serverSideEmit("hello", ["callback"]) { result in
+                if case .success(let replies) = result { called.append(Set(replies)) }
+            }
+            #expect(await eventually { called.values == [[1, 2]] })
         }
     }
 

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import NIOTLS
 
 /// Answers the engine's HTTP requests on one connection: handshakes, polls, POSTs, CORS
 /// preflights and errors. Requests for other paths go to the next handler
@@ -36,6 +37,15 @@ final class EngineHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         self.passThrough = passThrough
         self.upgradeContext = upgradeContext
         self.replaysLaterUpgrades = replaysLaterUpgrades
+    }
+
+    /// Notes a completed TLS handshake (NIOSSL fires it before any request), so requests
+    /// on this connection are `secure`, as Node's `connection.encrypted`.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let tls = event as? TLSUserEvent, case .handshakeCompleted = tls {
+            upgradeContext.value.secure = true
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     /// Hands a WebSocket upgrade that is not the connection's first request to a fresh NIO
@@ -133,7 +143,8 @@ final class EngineHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func rejectOversizedBody(context: ChannelHandlerContext, head: HTTPRequestHead) {
         state = .discarding
-        let request = EngineRequest(head: head, remoteAddress: context.channel.remoteAddress, localAddress: context.channel.localAddress)
+        let request = EngineRequest(head: head, remoteAddress: context.channel.remoteAddress, localAddress: context.channel.localAddress,
+                                    secure: upgradeContext.value.secure)
         if let sid = request.query["sid"], let session = server.session(sid) {
             session.payloadTooLarge()
         }
@@ -145,7 +156,8 @@ final class EngineHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     // MARK: Processing
 
     private func process(context: ChannelHandlerContext, head: HTTPRequestHead, body: ByteBuffer) {
-        let request = EngineRequest(head: head, remoteAddress: context.channel.remoteAddress, localAddress: context.channel.localAddress)
+        let request = EngineRequest(head: head, remoteAddress: context.channel.remoteAddress, localAddress: context.channel.localAddress,
+                                    secure: upgradeContext.value.secure)
         let token = RequestToken()
         state = .waiting(token, keepAlive: head.isKeepAlive, pollSid: nil)
 

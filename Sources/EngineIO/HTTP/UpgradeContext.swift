@@ -16,6 +16,9 @@ final class UpgradeContext {
         case respond(HTTPResponseStatus, HTTPHeaders, String)
     }
 
+    /// Whether a TLS handler in front of the engine completed its handshake on this
+    /// connection (the engine's HTTP handler sees NIO's `TLSUserEvent`).
+    var secure = false
     /// The engine whose path the upgrade request is for.
     var engine: EngineServer?
     var accepted: Accepted?

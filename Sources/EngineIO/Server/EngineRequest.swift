@@ -18,9 +18,14 @@ public struct EngineRequest: Sendable {
     public let version: HTTPVersion
     /// The query parameters, percent-decoded; the first value wins for repeated names.
     public let query: [String: String]
+    /// Whether the connection is TLS (Node's `request.connection.encrypted`): the engine
+    /// sets it when a TLS handler in front of it (NIOSSL's) reported its handshake.
+    public let isSecure: Bool
 
     /// Creates a request description.
-    public init(head: HTTPRequestHead, remoteAddress: SocketAddress?, localAddress: SocketAddress?) {
+    /// - Parameter secure: whether the connection is TLS.
+    public init(head: HTTPRequestHead, remoteAddress: SocketAddress?, localAddress: SocketAddress?, secure: Bool = false) {
+        self.isSecure = secure
         self.method = head.method
         self.uri = head.uri
         self.headers = head.headers

@@ -3,6 +3,7 @@ import NIOHTTP1
 import NIOWebSocket
 public import NIOPosix
 import NIOConcurrencyHelpers
+import Synchronization
 
 extension EngineServer {
     private enum HandlerName {
@@ -129,8 +130,11 @@ extension EngineServer {
     }
 
     /// Closes every session (reason `server shutting down`), stops listening and closes
-    /// the connections this engine accepted (Node's `engine.close()`).
+    /// the connections this engine accepted (Node's `engine.close()`). From then on the
+    /// engine refuses new handshakes (403, "Server is closed"), also on pipelines set up
+    /// with ``configure(channel:passThrough:)``.
     public func close() async {
+        closed.store(true, ordering: .releasing)
         let servers = listeners.withLockedValue { channels in
             defer { channels.removeAll() }
             return channels
@@ -153,7 +157,8 @@ extension EngineServer {
         context.value.accepted = nil
         context.value.refusal = nil
         guard matchesPath(head.uri) else { return eventLoop.makeSucceededFuture(nil) }
-        let request = EngineRequest(head: head, remoteAddress: channel.remoteAddress, localAddress: channel.localAddress)
+        let request = EngineRequest(head: head, remoteAddress: channel.remoteAddress, localAddress: channel.localAddress,
+                                    secure: context.value.secure)
         guard request.query["transport"] == EngineTransportKind.websocket.rawValue else {
             return eventLoop.makeSucceededFuture(nil)
         }

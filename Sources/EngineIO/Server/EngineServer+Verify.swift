@@ -37,6 +37,10 @@ extension EngineServer {
             }
             return .success(.session(session, transport))
         }
+        // After close(), nothing new may connect, even through a pipeline of your own server.
+        guard !isClosed else {
+            return .failure(EngineRequestError(.forbidden, message: "Server is closed"))
+        }
         guard request.method == .GET else {
             return .failure(EngineRequestError(.badHandshakeMethod, context: ["method": "\(request.method)"]))
         }

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOConcurrencyHelpers
+import Synchronization
 public import NIOHTTP1
 public import Logging
 
@@ -26,6 +27,8 @@ public final class EngineServer: Sendable {
     /// Connections accepted by ``listen(host:port:group:)``, closed by ``close()``.
     let connections = NIOLockedValueBox([ObjectIdentifier: any Channel]())
     let corsPattern: CORSMatcher?
+    /// Set by ``close()``: from then on no handshake is accepted, on any pipeline.
+    let closed = Atomic<Bool>(false)
 
     /// Creates an engine.
     /// - Parameters:
@@ -42,6 +45,10 @@ public final class EngineServer: Sendable {
     }
 
     // MARK: Sessions
+
+    /// Whether ``close()`` was called: a closed engine refuses every new handshake,
+    /// including those that reach it through a pipeline you configured yourself.
+    public var isClosed: Bool { closed.load(ordering: .acquiring) }
 
     /// The number of open sessions (Node's `clientsCount`).
     public var clientsCount: Int { sessions.withLockedValue { $0.count } }

@@ -120,6 +120,7 @@ public struct BroadcastOperator: Sendable {
     }
 
     /// Emits an event and waits for one reply per client (Node's `emitWithAck`).
+    /// - Returns: each client's first acknowledgement argument (`.null` when it had none), as Node.
     /// - Throws: ``BroadcastAckTimeout`` when the timeout passed first.
     public func emitWithAck(_ event: String, _ arguments: JSONValue...) async throws -> [JSONValue] {
         try await emitWithAck(event, arguments)

@@ -8,6 +8,8 @@ import NIOCore
 public final class Client: @unchecked Sendable {
     /// The engine connection (Node's `client.conn`).
     public let conn: EngineSocket
+    /// The request that opened the connection (Node's `client.request`).
+    public var request: EngineRequest { conn.request }
     unowned let server: SocketIOServer
 
     private var decoder: SocketIOPacketDecoder

@@ -5,7 +5,6 @@ public struct SocketIOError: Error, Sendable, Hashable, CustomStringConvertible 
         case reservedEventName(String)
         case ackTimeout
         case disconnected
-        case invalidNamespaceName(String)
         case serverClosed
     }
 
@@ -17,9 +16,8 @@ public struct SocketIOError: Error, Sendable, Hashable, CustomStringConvertible 
     public static let ackTimeout = SocketIOError(kind: .ackTimeout)
     /// The socket disconnected before the acknowledgement arrived.
     public static let disconnected = SocketIOError(kind: .disconnected)
-    /// A namespace name must start with `/`.
-    public static func invalidNamespaceName(_ name: String) -> SocketIOError { SocketIOError(kind: .invalidNamespaceName(name)) }
-    /// The server is closed.
+    /// The server was closed: `listen` and `attach` refuse to start it again (a closed
+    /// engine also refuses every handshake).
     public static let serverClosed = SocketIOError(kind: .serverClosed)
 
     public var description: String {
@@ -27,7 +25,6 @@ public struct SocketIOError: Error, Sendable, Hashable, CustomStringConvertible 
         case .reservedEventName(let name): "\"\(name)\" is a reserved event name"
         case .ackTimeout: "operation has timed out"
         case .disconnected: "socket has been disconnected"
-        case .invalidNamespaceName(let name): "invalid namespace name \"\(name)\": it must start with /"
         case .serverClosed: "the server is closed"
         }
     }

@@ -196,25 +196,14 @@ public final class Namespace: Sendable {
     public func fetchSockets() async throws -> [RemoteSocket] { try await everyone.fetchSockets() }
     /// Makes every socket join rooms.
     public func socketsJoin(_ rooms: String...) { everyone.socketsJoin(rooms) }
+    /// Makes every socket join these rooms.
+    public func socketsJoin(_ rooms: [String]) { everyone.socketsJoin(rooms) }
     /// Makes every socket leave rooms.
     public func socketsLeave(_ rooms: String...) { everyone.socketsLeave(rooms) }
+    /// Makes every socket leave these rooms.
+    public func socketsLeave(_ rooms: [String]) { everyone.socketsLeave(rooms) }
     /// Disconnects every socket.
     public func disconnectSockets(close: Bool = false) { everyone.disconnectSockets(close: close) }
     /// The ids of every socket (Node's `allSockets`).
     public func allSockets() async -> Set<String> { await everyone.allSockets() }
-
-    /// Emits to the other servers of the cluster (Node's `serverSideEmit`).
-    /// - Throws: ``SocketIOError`` for a reserved event name.
-    public func serverSideEmit(_ event: String, _ arguments: JSONValue...) throws {
-        try SocketEmitter.checkName(event)
-        adapter.serverSideEmit([.string(event)] + arguments)
-    }
-
-    /// Emits to the other servers and waits for one reply per server
-    /// (Node's `serverSideEmitWithAck`).
-    /// - Throws: on a reserved name, or when not every server answered in time.
-    public func serverSideEmitWithAck(_ event: String, _ arguments: JSONValue..., timeout: Duration? = nil) async throws -> [JSONValue] {
-        try SocketEmitter.checkName(event)
-        return try await adapter.serverSideEmitWithAck([.string(event)] + arguments, timeout: timeout)
-    }
 }

@@ -52,27 +52,41 @@ public final class SocketIOServer: Sendable {
         }
     }
 
-    /// The engine's path (Node's `server.path()`).
-    public var path: String { options.engine.path }
+    /// The path the engine really answers, as Node's `server.path()` reports it: without
+    /// the trailing slash (`/socket.io`), and the engine's own when you passed one in.
+    public var path: String {
+        var path = engine.options.path
+        while path.count > 1, path.hasSuffix("/") { path.removeLast() }
+        return path.hasPrefix("/") ? path : "/" + path
+    }
 
     // MARK: Listening
 
     /// Listens on `host:port` (Node's `server.listen(port)`), returning the bound port.
-    /// - Throws: when the address cannot be bound.
+    /// Unlike Node, the default host is `127.0.0.1`: pass `host: "0.0.0.0"` (or `"::"`)
+    /// to listen on every interface.
+    /// - Throws: ``SocketIOError/serverClosed`` after ``close()``; when the address cannot be bound.
     @discardableResult
     public func listen(host: String = "127.0.0.1", port: Int, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> Int {
-        try await engine.listen(host: host, port: port, group: group)
+        try checkOpen()
+        return try await engine.listen(host: host, port: port, group: group)
     }
 
     /// Attaches to your own NIO server: call from `childChannelInitializer` (Node's
     /// `server.attach`); with `passThrough`, other paths reach your handlers.
-    /// - Throws: when the pipeline cannot be changed.
+    /// - Throws: ``SocketIOError/serverClosed`` after ``close()``; when the pipeline cannot be changed.
     public func attach(channel: any Channel, passThrough: Bool = true) throws {
+        try checkOpen()
         try engine.configure(channel: channel, passThrough: passThrough)
     }
 
+    private func checkOpen() throws {
+        if state.withLockedValue({ $0.closed }) || engine.isClosed { throw SocketIOError.serverClosed }
+    }
+
     /// Disconnects every socket with `server shutting down`, then closes the engine and
-    /// frees the port (Node's `server.close`).
+    /// frees the port (Node's `server.close`). Afterwards nothing may connect: the engine
+    /// refuses handshakes even on a pipeline you attached it to, and `listen`/`attach` throw.
     public func close() async {
         let namespaces = state.withLockedValue { state in
             state.closed = true
@@ -113,13 +127,15 @@ public final class SocketIOServer: Sendable {
         return parent
     }
 
-    /// A dynamic namespace for every name the regular expression matches whole
-    /// (Node's `server.of(/regex/)`).
-    public func of(pattern: String) -> ParentNamespace {
-        of(matching: { name, _ in
-            guard let regex = try? Regex(pattern) else { return false }
-            return (try? regex.wholeMatch(in: name)) != nil
-        })
+    /// A dynamic namespace for every name the regular expression matches (Node's
+    /// `server.of(/regex/)`): as Node's `regex.test(name)`, a match anywhere in the name
+    /// counts unless the pattern is anchored with `^…$`.
+    /// - Parameter pattern: a regular expression in Swift `Regex` syntax.
+    /// - Returns: the parent namespace of the children it creates.
+    /// - Throws: the `Regex` compile error when `pattern` is not a valid expression.
+    public func of(pattern: String) throws -> ParentNamespace {
+        let regex = try NamespacePattern(pattern)
+        return of(matching: { name, _ in regex.matches(name) })
     }
 
     /// The namespaces that exist now, by name.
@@ -171,6 +187,8 @@ public final class SocketIOServer: Sendable {
 
     /// Adds a connection listener on `/` (Node's `io.on("connection")`).
     public func onConnection(_ listener: @escaping @Sendable (Socket) -> Void) { sockets.onConnection(listener) }
+    /// Synonym of ``onConnection(_:)`` (Node's `io.on("connect")`).
+    public func onConnect(_ listener: @escaping @Sendable (Socket) -> Void) { sockets.onConnection(listener) }
     /// Adds a middleware on `/` (Node's `io.use`).
     public func use(_ middleware: @escaping Namespace.Middleware) { sockets.use(middleware) }
     /// Sockets of `/` in `room`.
@@ -206,22 +224,32 @@ public final class SocketIOServer: Sendable {
     /// Every socket of `/` with its details.
     /// - Throws: when a cluster adapter cannot gather the answers.
     public func fetchSockets() async throws -> [RemoteSocket] { try await sockets.fetchSockets() }
-    /// Makes every socket of `/` join rooms.
+    /// Makes every socket of `/` join rooms (Node's `io.socketsJoin`).
     public func socketsJoin(_ rooms: String...) { sockets.everyone.socketsJoin(rooms) }
-    /// Makes every socket of `/` leave rooms.
+    /// Makes every socket of `/` join these rooms (Node's `io.socketsJoin([...])`).
+    public func socketsJoin(_ rooms: [String]) { sockets.everyone.socketsJoin(rooms) }
+    /// Makes every socket of `/` leave rooms (Node's `io.socketsLeave`).
     public func socketsLeave(_ rooms: String...) { sockets.everyone.socketsLeave(rooms) }
+    /// Makes every socket of `/` leave these rooms (Node's `io.socketsLeave([...])`).
+    public func socketsLeave(_ rooms: [String]) { sockets.everyone.socketsLeave(rooms) }
+    /// The ids of every socket of `/`, across the cluster (Node's `io.allSockets()`).
+    public func allSockets() async -> Set<String> { await sockets.allSockets() }
     /// Disconnects every socket of `/`.
     public func disconnectSockets(close: Bool = false) { sockets.disconnectSockets(close: close) }
-    /// Emits to the other servers of the cluster.
-    /// - Throws: ``SocketIOError`` for a reserved event name.
+    /// Emits to the other servers of the cluster (Node's `io.serverSideEmit`).
+    /// - Throws: ``SocketIOError`` for `connect`, `connection` or `new_namespace`.
     public func serverSideEmit(_ event: String, _ arguments: JSONValue...) throws {
-        try SocketEmitter.checkName(event)
-        sockets.adapter.serverSideEmit([.string(event)] + arguments)
+        try sockets.serverSideEmit(event, arguments)
     }
-    /// Emits to the other servers and waits for one reply per server.
+    /// Emits to the other servers and calls `ack` with one reply per server (Node's
+    /// `io.serverSideEmit(event, …args, callback)`).
+    /// - Throws: ``SocketIOError`` for a reserved name.
+    public func serverSideEmit(_ event: String, _ arguments: [JSONValue], timeout: Duration? = nil, ack: @escaping @Sendable (Result<[JSONValue], any Error>) -> Void) throws {
+        try sockets.serverSideEmit(event, arguments, timeout: timeout, ack: ack)
+    }
+    /// Emits to the other servers and waits for one reply per server (Node's `io.serverSideEmitWithAck`).
     /// - Throws: on a reserved name, or when not every server answered in time.
     public func serverSideEmitWithAck(_ event: String, _ arguments: JSONValue..., timeout: Duration? = nil) async throws -> [JSONValue] {
-        try SocketEmitter.checkName(event)
-        return try await sockets.adapter.serverSideEmitWithAck([.string(event)] + arguments, timeout: timeout)
+        try await sockets.serverSideEmitWithAck(event, arguments, timeout: timeout)
     }
 }

@@ -11,7 +11,8 @@ public struct Handshake: Sendable, Hashable {
     public var address: String
     /// Whether the request was cross-domain (it had an `Origin` header).
     public var xdomain: Bool
-    /// Whether the connection was over TLS.
+    /// Whether the connection was over TLS (Node's `secure`: the connection's own TLS, not
+    /// an `X-Forwarded-Proto` header from a proxy).
     public var secure: Bool
     /// The creation date in milliseconds since 1970.
     public var issued: Int64
@@ -47,7 +48,7 @@ public struct Handshake: Sendable, Hashable {
             time: Self.javaScriptDateString(now),
             address: request.remoteIP ?? "",
             xdomain: request.headers.first(name: "origin") != nil,
-            secure: false,
+            secure: request.isSecure,
             issued: Int64((now.timeIntervalSince1970 * 1000).rounded(.down)),
             url: request.uri,
             query: request.query,

@@ -61,14 +61,25 @@ extension Socket {
             }
         }
         let listeners = self.listeners.withLockedValue { $0 }
-        for entry in listeners.any { entry.handler(event, arguments) }
+        for entry in listeners.any { entry.handler(event, arguments, ack) }
+        if packetQueue.isBusy || listeners.middlewares.contains(where: { $0.handler.isAsync }) {
+            enqueueForMiddlewares(QueuedEvent(name: event, arguments: arguments, ack: ack))
+            return
+        }
         do {
-            for entry in listeners.middlewares { try entry.handler(event, &arguments) }
+            for entry in listeners.middlewares {
+                if case .sync(let middleware) = entry.handler { try middleware(event, &arguments) }
+            }
         } catch {
             emitError(error)
             return
         }
-        guard let handlers = listeners.events[event] else { return }
+        dispatchToHandlers(event, arguments, ack: ack, handlers: listeners.events[event])
+    }
+
+    /// Calls the `on` handlers of `event` (on the loop), removing the `once` ones.
+    func dispatchToHandlers(_ event: String, _ arguments: [JSONValue], ack: Ack?, handlers: [SocketListeners.Entry<EventHandler>]?) {
+        guard let handlers else { return }
         if handlers.contains(where: \.once) {
             let onceIDs = Set(handlers.filter(\.once).map(\.id))
             self.listeners.withLockedValue { $0.events[event]?.removeAll { onceIDs.contains($0.id) } }

@@ -118,16 +118,35 @@ extension Socket {
 
     // MARK: Catch-all listeners
 
-    /// Adds a listener for every incoming event (Node's `onAny`).
+    /// Adds a listener for every incoming event with its acknowledgement callback
+    /// (Node's `onAny`, whose listener gets the callback as its last argument).
+    /// - Returns: an id for ``offAny(_:)``.
     @discardableResult
-    public func onAny(_ handler: @escaping AnyEventHandler) -> ListenerID {
+    public func onAny(_ handler: @escaping AnyIncomingEventHandler) -> ListenerID {
         register(\.any, handler)
     }
 
+    /// Adds a listener for every incoming event that ignores acknowledgements (Node's
+    /// `onAny` with a listener that does not take the callback).
+    /// - Returns: an id for ``offAny(_:)``.
+    @discardableResult
+    public func onAny(_ handler: @escaping AnyEventHandler) -> ListenerID {
+        register(\.any, { event, arguments, _ in handler(event, arguments) })
+    }
+
+    /// Adds a listener for every incoming event with its acknowledgement callback, before
+    /// the others (Node's `prependAny`).
+    /// - Returns: an id for ``offAny(_:)``.
+    @discardableResult
+    public func prependAny(_ handler: @escaping AnyIncomingEventHandler) -> ListenerID {
+        register(\.any, handler, prepend: true)
+    }
+
     /// Adds a listener for every incoming event, before the others (Node's `prependAny`).
+    /// - Returns: an id for ``offAny(_:)``.
     @discardableResult
     public func prependAny(_ handler: @escaping AnyEventHandler) -> ListenerID {
-        register(\.any, handler, prepend: true)
+        register(\.any, { event, arguments, _ in handler(event, arguments) }, prepend: true)
     }
 
     /// Removes the catch-all listener `id`, or all of them (Node's `offAny`).
@@ -165,7 +184,16 @@ extension Socket {
     /// Adds a packet middleware (Node's `socket.use`).
     @discardableResult
     public func use(_ middleware: @escaping PacketMiddleware) -> ListenerID {
-        register(\.middlewares, middleware)
+        register(\.middlewares, PacketMiddlewareStep.sync(middleware))
+    }
+
+    /// Adds a packet middleware that may finish later (Node's `socket.use` whose `next`
+    /// is called asynchronously). The socket's events still reach the handlers in the
+    /// order the client sent them: while one event is in the chain, later ones wait.
+    /// - Returns: an id (middlewares stay for the socket's life, as in Node).
+    @discardableResult
+    public func useAsync(_ middleware: @escaping AsyncPacketMiddleware) -> ListenerID {
+        register(\.middlewares, PacketMiddlewareStep.async(middleware))
     }
 
     private func register<Handler>(

@@ -35,6 +35,8 @@ public final class Socket: @unchecked Sendable {
     var acks: [UInt64: PendingAck] = [:]
     var nextAckID: UInt64 = 0
     var slowConsumerPolicy: SlowConsumerPolicy?
+    /// Events waiting for an asynchronous packet middleware chain, in arrival order.
+    var packetQueue = PacketQueue()
 
     struct PendingAck {
         let callback: @Sendable (Result<[JSONValue], SocketIOError>) -> Void
@@ -133,8 +135,9 @@ public final class Socket: @unchecked Sendable {
         try emitter.emit(event, arguments)
     }
 
-    /// Emits an event and calls `ack` with the client's reply, or with an error on
-    /// timeout (set with ``timeout(_:)``) or disconnection.
+    /// Emits an event and calls `ack` with every argument of the client's reply, or with
+    /// an error on timeout (set with ``timeout(_:)``) or disconnection (Node's
+    /// `socket.emit(event, …args, callback)`).
     /// - Throws: ``SocketIOError`` for a reserved event name.
     public func emit(_ event: String, _ arguments: [JSONValue], ack: @escaping @Sendable (Result<[JSONValue], SocketIOError>) -> Void) throws {
         try emitter.emit(event, arguments, ack: ack)
@@ -147,14 +150,22 @@ public final class Socket: @unchecked Sendable {
     }
 
     /// Emits an event and waits for the client's reply (Node's `emitWithAck`).
+    /// - Returns: the reply's first argument, `.null` when it had none, as Node's promise;
+    ///   the callback form ``emit(_:_:ack:)`` gets every argument.
     /// - Throws: ``SocketIOError`` on timeout, disconnection, or a reserved name.
-    public func emitWithAck(_ event: String, _ arguments: JSONValue...) async throws -> [JSONValue] {
+    public func emitWithAck(_ event: String, _ arguments: JSONValue...) async throws -> JSONValue {
         try await emitter.emitWithAck(event, arguments)
     }
 
     /// Sends a `message` event (Node's `socket.send`).
     public func send(_ arguments: JSONValue...) {
         try? emitter.emit("message", arguments)
+    }
+
+    /// Sends a `message` event and calls `ack` with every argument of the client's reply
+    /// (Node's `socket.send(...args, callback)`).
+    public func send(_ arguments: [JSONValue], ack: @escaping @Sendable (Result<[JSONValue], SocketIOError>) -> Void) {
+        try? emitter.emit("message", arguments, ack: ack)
     }
 
     /// This socket with a timeout for the acknowledgement of the next emit.
@@ -174,6 +185,8 @@ public final class Socket: @unchecked Sendable {
     public func to(_ rooms: [String]) -> BroadcastOperator { broadcast.to(rooms) }
     /// Synonym of ``to(_:)-swift.method`` (Node's `socket.in`).
     public func `in`(_ room: String) -> BroadcastOperator { broadcast.to(room) }
+    /// Every other socket in these rooms (Node's `socket.in([...])`).
+    public func `in`(_ rooms: [String]) -> BroadcastOperator { broadcast.to(rooms) }
     /// Every other socket except those in `room`.
     public func except(_ room: String) -> BroadcastOperator { broadcast.except(room) }
     /// Every other socket except those in these rooms.

@@ -56,7 +56,12 @@ public struct SocketEmitter: Sendable {
     }
 
     /// Emits an event and calls `ack` with the reply, or with an error on timeout or
-    /// disconnection.
+    /// disconnection (Node's `socket.timeout(…).emit(event, …args, callback)`).
+    ///
+    /// The acknowledgement rule of this library, as Node's: a callback gets **every**
+    /// argument of the reply, as Node's callback does; an `emitWithAck` resolves with the
+    /// **first** argument (`.null` when the reply had none), and a broadcast's
+    /// `emitWithAck` with one such first argument per client.
     /// - Throws: ``SocketIOError`` for a reserved event name.
     public func emit(_ event: String, _ arguments: [JSONValue], ack: @escaping @Sendable (Result<[JSONValue], SocketIOError>) -> Void) throws {
         try Self.checkName(event)
@@ -76,18 +81,21 @@ public struct SocketEmitter: Sendable {
     }
 
     /// Emits an event and waits for the reply (Node's `emitWithAck`).
+    /// - Returns: the reply's first argument, `.null` when it had none (Node's promise
+    ///   resolves with the first argument); use ``emit(_:_:ack:)`` for all of them.
     /// - Throws: ``SocketIOError`` on timeout, disconnection or a reserved name.
-    public func emitWithAck(_ event: String, _ arguments: JSONValue...) async throws -> [JSONValue] {
+    public func emitWithAck(_ event: String, _ arguments: JSONValue...) async throws -> JSONValue {
         try await emitWithAck(event, arguments)
     }
 
     /// Emits an event with an argument list and waits for the reply.
+    /// - Returns: the reply's first argument, `.null` when it had none (as Node).
     /// - Throws: ``SocketIOError`` on timeout, disconnection or a reserved name.
-    public func emitWithAck(_ event: String, _ arguments: [JSONValue]) async throws -> [JSONValue] {
+    public func emitWithAck(_ event: String, _ arguments: [JSONValue]) async throws -> JSONValue {
         try Self.checkName(event)
         return try await withCheckedThrowingContinuation { continuation in
             do {
-                try emit(event, arguments) { result in continuation.resume(with: result) }
+                try emit(event, arguments) { result in continuation.resume(with: result.map { $0.first ?? .null }) }
             } catch {
                 continuation.resume(throwing: error)
             }

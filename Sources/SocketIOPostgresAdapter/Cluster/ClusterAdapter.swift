@@ -196,6 +196,23 @@ open class ClusterAdapter: Adapter, @unchecked Sendable {
         }
     }
 
+    /// The ids of the sockets in `rooms` on every server of the cluster (Node's
+    /// `allSockets()` on a cluster adapter), asked with the `fetchSockets` request. When
+    /// a server does not answer in time, the ids that did arrive are returned.
+    open override func sockets(_ rooms: Set<String>) async -> Set<String> {
+        let local = await super.sockets(rooms)
+        guard !nodes.isEmpty else { return local }
+        let options = BroadcastOptions(rooms: rooms)
+        do {
+            let remote = try await request(.fetchSockets, ["opts": ClusterMessage.encode(options)], timeout: clusterOptions.requestsTimeout)
+            return local.union(remote.compactMap { $0.value["id"]?.stringValue })
+        } catch let timeout as ClusterRequestTimeout {
+            return local.union(timeout.responses.compactMap { $0["id"]?.stringValue })
+        } catch {
+            return local
+        }
+    }
+
     open override func serverSideEmit(_ arguments: [JSONValue]) {
         publish(.serverSideEmit, ["packet": .array(arguments)])
     }

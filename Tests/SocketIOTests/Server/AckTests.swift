@@ -130,7 +130,31 @@ struct AckTests {
             let event = try await client.nextEvent()
             #expect(event.arguments == ["apples"])
             try await client.sendAck(try #require(event.ackID), 3)
-            #expect(try await answer == [3])
+            #expect(try await answer == 3)
+            await client.close()
+        }
+    }
+
+    @Test("emitWithAck resolves with the first ack argument, as Node's promise; the callback gets them all")
+    func emitWithAckResolvesWithTheFirstArgument() async throws {
+        try await withServer { io, port in
+            let sockets = SocketCollector(io.sockets)
+            let (client, socket) = try await connectClient(port: port, collector: sockets)
+            async let first = socket.emitWithAck("two")
+            let two = try await client.nextEvent()
+            try await client.sendAck(try #require(two.ackID), "a", "b")
+            #expect(try await first == "a")
+
+            async let none = socket.emitWithAck("nothing")
+            let nothing = try await client.nextEvent()
+            try await client.sendAck(try #require(nothing.ackID))
+            #expect(try await none == .null)
+
+            let all = Recorder<[JSONValue]>()
+            try socket.emit("callback", []) { if case .success(let arguments) = $0 { all.append(arguments) } }
+            let callback = try await client.nextEvent()
+            try await client.sendAck(try #require(callback.ackID), "a", "b")
+            #expect(await eventually { all.values == [["a", "b"]] })
             await client.close()
         }
     }
@@ -143,7 +167,7 @@ struct AckTests {
             async let answer = socket.timeout(.seconds(5)).emitWithAck("q")
             let event = try await client.nextEvent()
             try await client.sendAck(try #require(event.ackID), "in time")
-            #expect(try await answer == ["in time"])
+            #expect(try await answer == "in time")
             await client.close()
         }
     }
@@ -181,7 +205,7 @@ struct AckTests {
             async let second = socket.emitWithAck("second")
             let event = try await client.nextEvent()
             try await client.sendAck(try #require(event.ackID), "ok")
-            #expect(try await second == ["ok"])
+            #expect(try await second == "ok")
             #expect(results.values.count == 1)
             if case .failure(let error) = results.values.first {
                 #expect(error == .ackTimeout)
@@ -373,7 +397,7 @@ struct AckTests {
             async let pong = socket.emitWithAck("sync")
             let sync = try await late.nextEvent()
             try await late.sendAck(try #require(sync.ackID), "synced")
-            #expect(try await pong == ["synced"])
+            #expect(try await pong == "synced")
             #expect(calls.values == ["failure"])
             await late.close()
         }

@@ -260,7 +260,7 @@ struct DisconnectTests {
     func closeReachesChildrenAndIsIdempotent() async throws {
         let io = SocketIOServer()
         let port = try await io.listen(host: "127.0.0.1", port: 0)
-        let parent = io.of(pattern: #"^/dyn-\d+$"#)
+        let parent = try io.of(pattern: #"^/dyn-\d+$"#)
         let sockets = SocketCollector(parent)
         let client = try await TestSocketIOClient.open(port: port)
         let socket = try await sockets.socket(try await client.connect(namespace: "/dyn-1"))

@@ -115,6 +115,23 @@ struct ListenerTests {
         }
     }
 
+    @Test("onAny listeners get the ack callback last, as Node's; it is nil when the client asked for none")
+    func onAnyGetsTheAck() async throws {
+        try await withServer { io, port in
+            let sockets = SocketCollector(io.sockets)
+            let (client, socket) = try await connectClient(port: port, collector: sockets)
+            let withoutAck = Recorder<String>()
+            socket.onAny { event, _, ack in
+                if let ack { ack(.string("any saw \(event)")) } else { withoutAck.append(event) }
+            }
+            try await client.emit("question", 1, ackID: 7)
+            #expect(try await client.nextAck() == ReceivedAck(namespace: "/", id: 7, arguments: ["any saw question"]))
+            try await client.emit("statement", 2)
+            #expect(await eventually { withoutAck.values == ["statement"] })
+            await client.close()
+        }
+    }
+
     @Test("prependAny puts a catch-all listener first; listenersAny reports the order; offAny removes")
     func prependAnyOrder() async throws {
         try await withServer { io, port in
@@ -220,6 +237,47 @@ struct ListenerTests {
         }
     }
 
+    @Test("an async packet middleware may finish later (Node's next called later); the socket's events keep their order")
+    func asyncPacketMiddlewareKeepsOrder() async throws {
+        struct Refused: Error, CustomStringConvertible { var description: String { "refused" } }
+        try await withServer { io, port in
+            let sockets = SocketCollector(io.sockets)
+            let (client, socket) = try await connectClient(port: port, collector: sockets)
+            let gate = Signal<Bool>()
+            let arrived = Recorder<String>()
+            let entered = Recorder<String>()
+            let handled = Recorder<String>()
+            let errors = Recorder<String>()
+            socket.onAny { event, _ in arrived.append(event) }
+            socket.use { _, arguments in arguments.append("sync") }
+            socket.useAsync { event, arguments in
+                entered.append(event)
+                if event == "first" { _ = await gate.wait() }  // a slow lookup
+                if event == "refused" { throw Refused() }
+                return arguments + ["async"]
+            }
+            for name in ["first", "second", "refused", "third"] {
+                socket.on(name) { arguments, _ in handled.append("\(name) \(arguments)") }
+            }
+            socket.onError { errors.append("\($0)") }
+            try await client.emit("first", 1)
+            try await client.emit("second", 2)
+            try await client.emit("refused", 3)
+            try await client.emit("third", 4)
+            // Every event reached the socket, but only the first is in the chain, and none
+            // reached a handler while it waits.
+            #expect(await eventually { arrived.values.count == 4 })
+            #expect(entered.values == ["first"])
+            #expect(handled.values.isEmpty)
+            gate.set(true)
+            #expect(await eventually { handled.values.count == 3 })
+            #expect(handled.values == [#"first [1, "sync", "async"]"#, #"second [2, "sync", "async"]"#, #"third [4, "sync", "async"]"#])
+            #expect(entered.values == ["first", "second", "refused", "third"])
+            #expect(errors.values == ["refused"])
+            await client.close()
+        }
+    }
+
     @Test("a packet middleware that throws stops the event and its error reaches the socket's error listeners")
     func packetMiddlewareThrowReachesOnError() async throws {
         struct Forbidden: Error, CustomStringConvertible { var description: String { "forbidden event" } }
@@ -253,7 +311,7 @@ struct ListenerTests {
             async let reply = socket.emitWithAck("q")
             let event = try await client.nextEvent()
             try await client.sendAck(try #require(event.ackID), "a")
-            #expect(try await reply == ["a"])
+            #expect(try await reply == "a")
             #expect(middlewareSaw.values.isEmpty)
             await client.close()
         }

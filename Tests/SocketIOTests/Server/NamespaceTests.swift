@@ -77,7 +77,7 @@ struct NamespaceTests {
     @Test("a dynamic namespace by pattern creates one child per matching name, sharing middlewares and listeners")
     func dynamicNamespaceByPattern() async throws {
         try await withServer { io, port in
-            let parent = io.of(pattern: #"^/dyn-\d+$"#)
+            let parent = try io.of(pattern: #"^/dyn-\d+$"#)
             let middlewareSaw = Recorder<String>()
             parent.use { socket in middlewareSaw.append(socket.namespace.name) }
             let sockets = SocketCollector(parent)
@@ -102,17 +102,27 @@ struct NamespaceTests {
         }
     }
 
-    @Test("the pattern must match the whole namespace name")
-    func patternMatchesTheWholeName() async throws {
+    @Test("an unanchored pattern matches anywhere in the name, as Node's regex.test(name); an anchored one only whole names")
+    func patternMatchesAnywhereUnlessAnchored() async throws {
         try await withServer { io, port in
-            _ = io.of(pattern: #"/dyn-\d+"#)
+            _ = try io.of(pattern: #"dyn-\d+"#)
+            _ = try io.of(pattern: #"^/whole-\d+$"#)
             let client = try await TestSocketIOClient.open(port: port)
+            try await client.connect(namespace: "/dyn-1/extra")
+            try await client.connect(namespace: "/x-dyn-7")
             await #expect(throws: TestSocketIOConnectError.self) {
-                try await client.connect(namespace: "/dyn-1/extra")
+                try await client.connect(namespace: "/whole-1/extra")
             }
-            try await client.connect(namespace: "/dyn-7")
+            try await client.connect(namespace: "/whole-2")
             await client.close()
         }
+    }
+
+    @Test("an invalid pattern throws at registration")
+    func invalidPatternThrows() async throws {
+        let io = SocketIOServer()
+        #expect(throws: (any Error).self) { _ = try io.of(pattern: "(unclosed") }
+        await io.close()
     }
 
     @Test("a dynamic namespace by predicate gets the name and the CONNECT's auth")
@@ -142,7 +152,7 @@ struct NamespaceTests {
     @Test("broadcasting on a parent namespace reaches the sockets of every child")
     func parentEmitReachesEveryChild() async throws {
         try await withServer { io, port in
-            let parent = io.of(pattern: #"^/room-\w+$"#)
+            let parent = try io.of(pattern: #"^/room-\w+$"#)
             let a = try await TestSocketIOClient.connect(port: port, namespace: "/room-a")
             let b = try await TestSocketIOClient.connect(port: port, namespace: "/room-b")
             let main = try await TestSocketIOClient.connect(port: port)
@@ -164,7 +174,7 @@ struct NamespaceTests {
             io.onNewNamespace { namespace in created.append(namespace.name) }
             _ = io.of("/static")
             _ = io.of("/static")
-            _ = io.of(pattern: #"^/dyn-\d+$"#)
+            _ = try io.of(pattern: #"^/dyn-\d+$"#)
             let client = try await TestSocketIOClient.open(port: port)
             try await client.connect(namespace: "/dyn-1")
             try await client.connect(namespace: "/dyn-2")
@@ -181,7 +191,7 @@ struct NamespaceTests {
         try await withServer(options) { io, port in
             let created = Recorder<String>()
             io.onNewNamespace { created.append($0.name) }
-            let parent = io.of(pattern: #"^/dyn-\d+$"#)
+            let parent = try io.of(pattern: #"^/dyn-\d+$"#)
             let sockets = SocketCollector(parent)
 
             let first = try await TestSocketIOClient.open(port: port)
@@ -211,7 +221,7 @@ struct NamespaceTests {
     @Test("without cleanupEmptyChildNamespaces, an empty child stays")
     func emptyChildStaysByDefault() async throws {
         try await withServer { io, port in
-            let parent = io.of(pattern: #"^/dyn-\d+$"#)
+            let parent = try io.of(pattern: #"^/dyn-\d+$"#)
             let sockets = SocketCollector(parent)
             let client = try await TestSocketIOClient.open(port: port)
             let sid = try await client.connect(namespace: "/dyn-1")
@@ -292,7 +302,7 @@ struct NamespaceTests {
     @Test("a dynamic namespace's middleware can refuse, and the refusal names the child namespace")
     func dynamicMiddlewareRefuses() async throws {
         try await withServer { io, port in
-            let parent = io.of(pattern: #"^/dyn-\d+$"#)
+            let parent = try io.of(pattern: #"^/dyn-\d+$"#)
             parent.use { socket in
                 if socket.namespace.name == "/dyn-13" { throw ConnectError("unlucky", data: ["ns": .string(socket.namespace.name)]) }
             }
@@ -313,7 +323,7 @@ struct NamespaceTests {
             io.onNewNamespace { namespace in
                 namespace.use { _ in throw ConnectError("closed for now") }
             }
-            _ = io.of(pattern: #"^/dyn-\d+$"#)
+            _ = try io.of(pattern: #"^/dyn-\d+$"#)
             let client = try await TestSocketIOClient.open(port: port)
             let error = await #expect(throws: TestSocketIOConnectError.self) {
                 try await client.connect(namespace: "/dyn-1")

@@ -204,13 +204,32 @@ struct SocketOperationsTests {
         }
     }
 
-    @Test("serverSideEmit refuses reserved event names")
+    @Test("serverSideEmit refuses Node's reserved names (connect, connection, new_namespace) and allows the others")
     func serverSideEmitRefusesReservedNames() async throws {
         try await withServer { io, _ in
             #expect(throws: SocketIOError.reservedEventName("connect")) { try io.serverSideEmit("connect") }
-            await #expect(throws: SocketIOError.reservedEventName("disconnect")) {
-                _ = try await io.serverSideEmitWithAck("disconnect")
+            #expect(throws: SocketIOError.reservedEventName("connection")) { try io.of("/admin").serverSideEmit("connection") }
+            await #expect(throws: SocketIOError.reservedEventName("new_namespace")) {
+                _ = try await io.serverSideEmitWithAck("new_namespace")
             }
+            #expect(throws: SocketIOError.reservedEventName("connection")) { try io.serverSideEmit("connection", []) { _ in } }
+            // Node's namespace reserves only those three: a socket's reserved names pass.
+            try io.serverSideEmit("disconnect")
+            _ = try await io.serverSideEmitWithAck("disconnecting")
+        }
+    }
+
+    @Test("serverSideEmit with an ack callback gets one reply per other server (none here), as Node's callback(err, responses)")
+    func serverSideEmitWithCallback() async throws {
+        try await withServer { io, _ in
+            let replies = try await withCheckedThrowingContinuation { continuation in
+                do {
+                    try io.serverSideEmit("count", [1], timeout: .seconds(1)) { continuation.resume(with: $0) }
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+            #expect(replies.isEmpty)
         }
     }
 
@@ -226,7 +245,7 @@ struct SocketOperationsTests {
             async let reply = remote.timeout(.seconds(5)).emitWithAck("whoami")
             let event = try await client.nextEvent()
             try await client.sendAck(try #require(event.ackID), "me")
-            #expect(try await reply == ["me"])
+            #expect(try await reply == ["me"])  // A RemoteSocket acks as a broadcast: one reply per client.
             await client.close()
         }
     }
