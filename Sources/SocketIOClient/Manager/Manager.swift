@@ -191,32 +191,34 @@ public final class Manager: @unchecked Sendable {
 
     private func makeEngineHandlers(generation: Int) -> EngineClient.Handlers {
         var handlers = EngineClient.Handlers()
-        let this = UnownedBox(self)
+        // Weak: a Manager that was shut down and dropped is freed while its engine may still
+        // report the end of the connection; those late reports then go nowhere.
+        let this = WeakBox(self)
         handlers.onOpen = { _ in
-            guard this.value.isCurrent(generation) else { return }
-            this.value.engineOpened()
+            guard let manager = this.current(generation) else { return }
+            manager.engineOpened()
         }
         handlers.onMessage = { message in
-            guard this.value.isCurrent(generation) else { return }
-            this.value.engineMessage(message)
+            guard let manager = this.current(generation) else { return }
+            manager.engineMessage(message)
         }
         handlers.onPing = {
-            guard this.value.isCurrent(generation) else { return }
-            this.value.emit(.ping)
+            guard let manager = this.current(generation) else { return }
+            manager.emit(.ping)
         }
         handlers.onUpgrade = { kind in
-            guard this.value.isCurrent(generation) else { return }
-            this.value.observable.withLockedValue { $0.transport = kind }
-            this.value.emit(.upgrade(kind))
+            guard let manager = this.current(generation) else { return }
+            manager.observable.withLockedValue { $0.transport = kind }
+            manager.emit(.upgrade(kind))
         }
         handlers.onClose = { reason, error in
-            guard this.value.isCurrent(generation) else { return }
-            this.value.engineClosed(reason, error)
+            guard let manager = this.current(generation) else { return }
+            manager.engineClosed(reason, error)
         }
         return handlers
     }
 
-    private func isCurrent(_ generation: Int) -> Bool {
+    fileprivate func isCurrent(_ generation: Int) -> Bool {
         engine != nil && engineGeneration == generation
     }
 
@@ -387,8 +389,14 @@ public final class Manager: @unchecked Sendable {
     var isWritable: Bool { readyState == .open && engine?.state == .open }
 }
 
-/// An unowned reference that is `Sendable` because the Manager is.
-private struct UnownedBox: Sendable {
-    unowned let value: Manager
+/// A weak reference to a Manager, `Sendable` because the Manager is.
+private struct WeakBox: Sendable {
+    weak var value: Manager?
     init(_ value: Manager) { self.value = value }
+
+    /// The Manager, while it is alive and `generation` is its current engine's.
+    func current(_ generation: Int) -> Manager? {
+        guard let manager = value, manager.isCurrent(generation) else { return nil }
+        return manager
+    }
 }
