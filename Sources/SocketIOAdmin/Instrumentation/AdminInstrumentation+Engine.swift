@@ -17,27 +17,41 @@ extension AdminInstrumentation {
             conn.onClose { reason, _ in
                 traffic.record("rawDisconnection", subType: reason.rawValue, atMilliseconds: clock.millisecondsSince1970())
             }
-            self?.countPackets(of: conn, onlyIfStarted: true)
+            self?.connectionOpened(conn)
         }
     }
 
     /// Counts the packets of every open connection and of every later one (once for all).
     func startCountingPackets() {
-        let started = packetCounting.withLockedValue { counting in
-            defer { counting.started = true }
-            return counting.started
+        // Deciding under the lock that `connectionOpened` takes: a connection that opens while
+        // counting starts is either handed over here or counted there, never missed.
+        let waiting = packetCounting.withLockedValue { counting -> [EngineSocket] in
+            guard !counting.started else { return [] }
+            counting.started = true
+            defer { counting.waiting.removeAll() }
+            return Array(counting.waiting.values)
         }
-        guard !started else { return }
-        for conn in server.engine.clients.values { countPackets(of: conn, onlyIfStarted: false) }
+        for conn in waiting { countPackets(of: conn) }
     }
 
-    private func countPackets(of conn: EngineSocket, onlyIfStarted: Bool) {
+    /// A new connection: counted at once when counting started, else kept until it does.
+    private func connectionOpened(_ conn: EngineSocket) {
         let key = ObjectIdentifier(conn)
-        let attach = packetCounting.withLockedValue { counting in
-            guard counting.started || !onlyIfStarted else { return false }
-            return counting.attached.insert(key).inserted
+        let countNow = packetCounting.withLockedValue { counting -> Bool in
+            if counting.started { return true }
+            counting.waiting[key] = conn
+            return false
         }
-        guard attach else { return }
+        if countNow {
+            countPackets(of: conn)
+        } else {
+            conn.onClose { [weak self] _, _ in
+                self?.packetCounting.withLockedValue { _ = $0.waiting.removeValue(forKey: key) }
+            }
+        }
+    }
+
+    private func countPackets(of conn: EngineSocket) {
         let traffic = self.traffic
         let counters = traffic.opened()
         // As Node: only packets that carry data count (not pings, pongs or noops).
@@ -49,10 +63,7 @@ extension AdminInstrumentation {
             let bytes = Self.dataBytes(packet)
             if bytes > 0 { counters.sent(bytes: bytes) }
         }
-        conn.onClose { [weak self] _, _ in
-            traffic.closed(counters)
-            self?.packetCounting.withLockedValue { _ = $0.attached.remove(key) }
-        }
+        conn.onClose { _, _ in traffic.closed(counters) }
     }
 
     /// The size of a packet's data: everything but the type digit of a text packet.
@@ -61,8 +72,8 @@ extension AdminInstrumentation {
     }
 }
 
-/// Whether packets are counted yet, and which connections already have their counters.
+/// Whether packets are counted yet, and the open connections that wait for it to start.
 struct PacketCounting: Sendable {
     var started = false
-    var attached: Set<ObjectIdentifier> = []
+    var waiting: [ObjectIdentifier: EngineSocket] = [:]
 }
