@@ -44,11 +44,7 @@ let package = Package(
         .target(
             name: "EngineIOParser",
             dependencies: [.product(name: "NIOCore", package: "swift-nio")],
-            swiftSettings: strictSettings,
-            linkerSettings: [
-                .linkedLibrary("ncursesw", .when(platforms: [.linux])),
-                .linkedLibrary("ncurses", .when(platforms: [.macOS])),
-            ]
+            swiftSettings: strictSettings
         ),
         .target(
             name: "SocketIOParser",
@@ -286,7 +282,11 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strictSettings
+            swiftSettings: strictSettings,
+            linkerSettings: [
+                .linkedLibrary("ncursesw", .when(platforms: [.linux])),
+                .linkedLibrary("ncurses", .when(platforms: [.macOS])),
+            ]
         ),
         .executableTarget(
             name: "sioconsole",

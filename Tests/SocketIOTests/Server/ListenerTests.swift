@@ -266,7 +266,10 @@ struct ListenerTests {
             try await client.emit("third", 4)
             // Every event reached the socket, but only the first is in the chain, and none
             // reached a handler while it waits.
+            // The async middleware runs on its own task, so "first" enters it some time after
+            // it arrived: wait for both, then check nothing behind it moved.
             #expect(await eventually { arrived.values.count == 4 })
+            #expect(await eventually { entered.values == ["first"] })
             #expect(entered.values == ["first"])
             #expect(handled.values.isEmpty)
             gate.set(true)
