@@ -26,6 +26,7 @@ let package = Package(
         .executable(name: "sio-client-bench", targets: ["sio-client-bench"]),
         .library(name: "Monitor", targets: ["Monitor"]),
         .library(name: "ConsoleUI", targets: ["ConsoleUI"]),
+        .library(name: "AdminFeed", targets: ["AdminFeed"]),
         .executable(name: "sioconsole", targets: ["sioconsole"]),
     ],
     dependencies: [
@@ -268,6 +269,34 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The console's model fed over the Admin UI protocol by the Swift client: what
+        // `sioconsole attach URL` watches (issue 10).
+        .target(
+            name: "AdminFeed",
+            dependencies: [
+                "Monitor",
+                "SocketIOClient",
+                "SocketIO",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "AdminFeedTests",
+            dependencies: [
+                "AdminFeed",
+                "Monitor",
+                "SocketIOClient",
+                "SocketIO",
+                "SocketIOAdmin",
+                "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // The library is linked by ConsoleUI, per platform: Linux names the wide-character
         // build ncursesw, macOS's SDK has one ncurses with wide characters.
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"]), .brew(["ncurses"])]),
@@ -291,6 +320,7 @@ let package = Package(
         .executableTarget(
             name: "sioconsole",
             dependencies: [
+                "AdminFeed",
                 "BenchmarkHandlers",
                 "ConsoleUI",
                 "Monitor",

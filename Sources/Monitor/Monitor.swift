@@ -19,7 +19,7 @@ import Synchronization
 /// var state = MonitorState()
 /// monitor.drain(into: &state)   // on every tick
 /// ```
-public final class Monitor: Sendable {
+public final class Monitor: MonitorFeed {
     /// The server watched.
     public let server: SocketIOServer
     /// Limits and sampling.
@@ -49,6 +49,9 @@ public final class Monitor: Sendable {
             ClusterPoller(probe: $0, interval: configuration.clusterPollInterval, timeout: configuration.clusterFetchTimeout)
         }
     }
+
+    /// Engine connections open on this server.
+    public var engineClientCount: Int { server.engine.clientsCount }
 
     /// Whether the monitor watches a cluster (it was given a ``ClusterProbe``).
     public var watchesCluster: Bool { poller != nil }

@@ -18,16 +18,51 @@ struct ConsoleArguments: Equatable {
     var adapter: String?
     var admin = AdminCommandLine()
     var help = false
+    /// `attach URL`: watch a running server over the Admin UI protocol instead of starting one.
+    var attachURL: String?
+    var attachNamespace = "/admin"
+    var user: String?
+    var passwordFile: String?
+    var websocketOnly = false
+    /// The flags given, to refuse those of the other mode.
+    var given: Set<String> = []
+
+    /// Flags that only the embedded server uses.
+    static let embeddedOnly: Set<String> = [
+        "--host", "--port", "--cors-origin", "--ping-interval", "--ping-timeout", "--recovery", "--namespace",
+        "--bench-handlers", "--adapter", "--admin", "--admin-user", "--admin-password-hash", "--admin-readonly", "--admin-mode",
+    ]
+    /// Flags that only `attach` uses.
+    static let attachOnly: Set<String> = ["--user", "--password-file", "--websocket-only"]
 
     static let usage = """
-    usage: sioconsole [--host 127.0.0.1] [--port 3000] [--path /socket.io/] [--cors-origin ORIGIN…]
+    usage: sioconsole attach URL [--admin-namespace /admin] [--path /socket.io/] [--user NAME]
+                      [--password-file FILE] [--websocket-only] [--read-only] [--theme NAME|PATH]
+                      [--headless] [--log FILE]
+           sioconsole [--host 127.0.0.1] [--port 3000] [--path /socket.io/] [--cors-origin ORIGIN…]
                       [--ping-interval ms] [--ping-timeout ms] [--recovery] [--theme NAME|PATH]
                       [--read-only] [--headless] [--log FILE] [--namespace /NAME…] [--bench-handlers]
                       [--adapter postgres://USER@HOST:PORT/DB] [--admin] [--admin-user NAME
                       --admin-password-hash HASH] [--admin-readonly] [--admin-mode MODE]
                       [--admin-namespace /NAME]
 
-    Starts a Socket.IO v4 server and its administration console in one process.
+    sioconsole attach URL watches a Socket.IO server that runs elsewhere (ours with --admin,
+    Node's or python-socketio's with instrument()) over the Admin UI protocol, with the same
+    screens, keys and commands. Without attach, sioconsole starts a Socket.IO v4 server and
+    its administration console in one process.
+
+    attach:
+      URL                   the server, http://HOST:PORT or https://…
+      --admin-namespace NS  the server's admin namespace (default /admin)
+      --path PATH           the server's path (default /socket.io/)
+      --user NAME           the admin user, for a server that asks for credentials; the
+                            password comes from --password-file, else SIOCONSOLE_PASSWORD, else
+                            a prompt on the terminal (never from an argument)
+      --password-file FILE  read the password from the first line of FILE
+      --websocket-only      connect over WebSocket only (no long-polling first)
+      --read-only, --theme, --headless, --log: as below
+
+    the embedded server:
 
       --host ADDRESS        address to listen on (default 127.0.0.1)
       --port N              port (default 3000; 0 picks a free one, shown in the header)
@@ -70,6 +105,14 @@ struct ConsoleArguments: Equatable {
             }
             return number
         }
+        if arguments.first == "attach" {
+            index = 1
+            guard index < arguments.count, !arguments[index].hasPrefix("-") else {
+                throw ArgumentError("attach needs the server's URL: sioconsole attach http://HOST:PORT")
+            }
+            result.attachURL = arguments[index]
+            index += 1
+        }
         while index < arguments.count {
             var argument = arguments[index]
             var inline: String?
@@ -84,7 +127,14 @@ struct ConsoleArguments: Equatable {
                 copy.insert(inline, at: index + 1)
                 return try parse(copy)
             }
+            result.given.insert(argument)
             switch argument {
+            case "--user": result.user = try value(argument)
+            case "--password-file": result.passwordFile = try value(argument)
+            case "--websocket-only": result.websocketOnly = true
+            case "--admin-namespace" where result.attachURL != nil:
+                let name = try value(argument)
+                result.attachNamespace = name.hasPrefix("/") ? name : "/" + name
             case "--host": result.host = try value(argument)
             case "--port": result.port = try number(argument, range: 0...65535)
             case "--path":
@@ -129,6 +179,13 @@ struct ConsoleArguments: Equatable {
                 }
             }
             index += 1
+        }
+        if result.attachURL != nil {
+            if let flag = result.given.intersection(embeddedOnly).sorted().first {
+                throw ArgumentError("\(flag) is for the embedded server; attach watches a server that runs elsewhere")
+            }
+        } else if let flag = result.given.intersection(attachOnly).sorted().first {
+            throw ArgumentError("\(flag) is for attach: sioconsole attach URL \(flag) …")
         }
         return result
     }

@@ -14,8 +14,9 @@ import Glibc
 import Darwin
 #endif
 
-// sioconsole: a Socket.IO server and its administration console in one process. Argument
-// parsing and wiring only; the console is ConsoleUI, the model Monitor.
+// sioconsole: a Socket.IO server and its administration console in one process, or (with
+// `attach URL`) the console of a server that runs elsewhere. Argument parsing and wiring
+// only; the console is ConsoleUI, the model Monitor, the remote feed AdminFeed.
 
 /// Where errors for the operator go: the terminal's stderr even when fd 2 is the log.
 let operatorErrors = dup(2)
@@ -51,6 +52,10 @@ LoggingSystem.bootstrap { label in
     var handler = StreamLogHandler.standardError(label: label)
     handler.logLevel = logLevel
     return handler
+}
+
+if let url = arguments.attachURL {
+    AttachCommand.run(arguments, url: url, fail: { message, code in fail(message, code: code) })
 }
 
 var options = SocketIOServerOptions()
@@ -134,7 +139,7 @@ if arguments.headless {
         fail(error.message, code: 1)
     }
 }
-console.monitor.stop()
+console.feed.stop()
 try? blocking { await io.close() }
 switch outcome {
 case .quit, .endOfInput: exit(0)

@@ -9,3 +9,13 @@ def clients():
     yield made
     for client in made:
         client.close()
+
+
+@pytest.fixture
+def closing():
+    """Processes (anything with `close`) a test started; each is closed when it ends, the
+    last started first (a console before the server it watches)."""
+    made = []
+    yield made
+    for process in reversed(made):
+        process.close()

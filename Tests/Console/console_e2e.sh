@@ -383,5 +383,71 @@ check "unknown TERM: the message names the terminal type" grep -q 'no-such-termi
 check "unknown TERM: the message suggests --headless" grep -q -- '--headless' "$WORK/term.err"
 tt_stop
 
+# ---------------------------------------------------------------------------------------
+echo "# attach: the console of a server in another process, over the Admin UI protocol"
+E2E=${SIO_E2E_SERVER:-$ROOT/.build/debug/sio-e2e-server}
+start_watched() {   # port extra-arguments...
+  local port=$1; shift
+  "$E2E" --port "$port" --admin --ping-interval "$PING_INTERVAL_MS" --ping-timeout 5000 "$@" >"$WORK/watched.out" 2>/dev/null &
+  WATCHED=$!
+  PIDS+=($WATCHED)
+  wait_line "$WORK/watched.out" "listening on" 60 >/dev/null || return 1
+  PORT=$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\)$/\1/p' "$WORK/watched.out" | head -1)
+}
+HASH=$("$PY" -c 'import bcrypt; print(bcrypt.hashpw(b"s3cret", bcrypt.gensalt(rounds=4)).decode())')
+start_watched 0 --admin-user ops --admin-password-hash "$HASH"
+printf 's3cret\n' > "$WORK/password"
+rm -f "$WORK/exit"
+tt_start attach "$BIN attach http://127.0.0.1:$PORT --user ops --password-file $WORK/password --log $WORK/attach.log; code=\$?; stty -a > $WORK/stty 2>&1; echo \$code > $WORK/exit.tmp; mv $WORK/exit.tmp $WORK/exit" 140 40
+check "attach: the header names the server and the link" tt_wait "http://127.0.0.1:$PORT (connected via" 60
+client gina --query user=gina --ack-reply '"pong-gina"'
+client hugo --transport polling
+GINA=$(sid_of gina); HUGO=$(sid_of hugo)
+check "attach: the watched server's sockets appear" tt_wait_row "$GINA" "websocket" 60
+check "attach: a polling client shows its transport" tt_wait_row "$HUGO" "polling" 60
+command_line "join lobby $GINA"
+check "attach: join by command, through the server" tt_wait "# lobby" 30
+command_line 'emit --to lobby news "attached"'
+check "attach: emit to a room reaches its member" wait_line "$WORK/gina.jsonl" '"event": "news"' 30
+check "attach: emit to a room does not reach others" fenced_no_line hugo '"event": "news"'
+check "attach: the stream shows the emitted event" tt_wait_row "news" "attached" 30
+command_line "emit --to $GINA --ack 3000 ping 1"
+check "attach: emit --ack shows the client's reply (our server returns replies)" tt_wait '"pong-gina"' 30
+command_line "show $HUGO"
+check "attach: details show the handshake" tt_wait "Socket $HUGO" 30
+tt_keys k
+check "attach: k asks for confirmation" tt_wait "Kick $HUGO" 30
+tt_keys y
+check "attach: k then y kicks hugo (he sees the server's disconnect)" wait_line "$WORK/hugo.jsonl" '"reason": "server disconnect"' 30
+tt_keys Escape
+check "attach: the stream shows hugo leaving" tt_wait "disconnected: server namespace" 30
+tt_keys n
+check "attach: n lists the servers that report" tt_wait "Servers reporting to" 30
+check "attach: the server is healthy" tt_wait_row "$WATCHED" "healthy" 30
+tt_keys Escape
+kill "$WATCHED"; wait "$WATCHED" 2>/dev/null
+check "attach: a lost server shows in the header" tt_wait "connection lost" 60
+check "attach: the last picture stays" tt_wait "$GINA" 5
+start_watched "$PORT" --admin-user ops --admin-password-hash "$HASH"
+check "attach: the console reconnects to the restarted server" tt_wait "(connected via" 60
+check "attach: the fresh picture replaces the old one (only the console's own admin socket)" tt_wait "sockets / 0 /admin 1" 60
+tt_keys q
+check "attach: q asks to leave (the server keeps running)" tt_wait "Leave the console?" 30
+tt_keys y
+check "attach: it exits" wait_dead 30
+check "attach: exit status 0" test "$(cat "$WORK/exit" 2>/dev/null)" = 0
+check "attach: terminal restored" terminal_restored
+check "attach: the watched server still runs" kill -0 "$WATCHED"
+tt_stop
+
+echo "# attach with a wrong password"
+printf 'wrong\n' > "$WORK/password"
+rm -f "$WORK/exit"
+tt_start attach "$BIN attach http://127.0.0.1:$PORT --user ops --password-file $WORK/password; echo \$? > $WORK/exit" 140 30
+check "attach: a wrong password gets a clear message" tt_wait "bad credentials" 60
+tt_keys q; tt_keys y
+check "attach: it leaves on q" wait_dead 30
+tt_stop
+
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" = 0 ]

@@ -1,5 +1,6 @@
 """The lines a child process writes on stdout, read by a thread, waited for with a bound."""
 import queue
+import subprocess
 import threading
 import time
 
@@ -44,3 +45,14 @@ class Lines:
                 return line
             self.seen.append(line)
             del self.seen[:-500]
+
+
+def stop_process(process, timeout=30):
+    """Ends a child process: SIGTERM, then SIGKILL if it is still there after `timeout` s."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=timeout)

@@ -15,8 +15,8 @@ import time
 
 import pytest
 
-from process_lines import Lines
-from sio_client import OrderedClient
+from process_lines import Lines, stop_process
+from console_client import Client
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = os.environ.get("SIOCONSOLE", os.path.join(ROOT, ".build", "debug", "sioconsole"))
@@ -55,69 +55,7 @@ class Headless:
         return self.next(lambda line: line["type"] in ("reply", "sockets", "rooms", "socket", "nodes", "help"), timeout)
 
     def close(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=WAIT)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-
-
-class Client:
-    """A python-socketio client that records what it receives, in the order the server wrote
-    it (sio_client.OrderedClient), and counts the Engine.IO pings."""
-
-    def __init__(self, url, namespaces=("/",), auth=None, query="", ack_reply=None, transports=None):
-        self.events = queue.Queue()
-        self.disconnects = queue.Queue()
-        self.pings = 0
-        self._pinged = threading.Condition()
-        self.sio = OrderedClient(reconnection=False)
-        self.sio.eio.on_ping = self._on_ping
-        for namespace in namespaces:
-            self._handlers(namespace, ack_reply)
-        self.sio.connect(url + (("?" + query) if query else ""), namespaces=list(namespaces), auth=auth,
-                         transports=transports, wait_timeout=WAIT)
-
-    def _on_ping(self):
-        with self._pinged:
-            self.pings += 1
-            self._pinged.notify_all()
-
-    def wait_pings(self, count=2, timeout=WAIT):
-        """Waits for `count` more pings. The console sends a ping only a ping interval after
-        the pong to the one before, so with two the last was sent after this call began:
-        whatever the console sent this client before it is in `events` by now."""
-        with self._pinged:
-            want = self.pings + count
-            if not self._pinged.wait_for(lambda: self.pings >= want, timeout):
-                raise AssertionError(f"fewer than {count} pings within {timeout}s")
-
-    def _handlers(self, namespace, ack_reply):
-        def on_any(event, *arguments):
-            self.events.put((namespace, event, list(arguments)))
-            return ack_reply
-
-        def on_disconnect(reason=None):
-            self.disconnects.put((namespace, str(reason)))
-
-        self.sio.on("*", on_any, namespace=namespace)
-        self.sio.on("disconnect", on_disconnect, namespace=namespace)
-
-    def sid(self, namespace="/"):
-        return self.sio.get_sid(namespace)
-
-    def event(self, timeout=WAIT):
-        return self.events.get(timeout=timeout)
-
-    def disconnect_reason(self, timeout=WAIT):
-        return self.disconnects.get(timeout=timeout)
-
-    def close(self):
-        try:
-            self.sio.disconnect()
-        except Exception:  # noqa: BLE001
-            pass
+        stop_process(self.process, WAIT)
 
 
 @pytest.fixture

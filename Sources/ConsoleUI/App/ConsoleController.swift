@@ -2,15 +2,16 @@ public import Monitor
 import SocketIO
 
 /// The console's behaviour, without the terminal: takes keys, mouse clicks and command
-/// lines, updates the ``ConsoleModel``, and runs actions through the ``ActionExecutor``.
-/// The loop in ``SocketIOConsole`` feeds it; tests drive it directly.
+/// lines, updates the ``ConsoleModel``, and runs actions through its ``ConsoleActions``.
+/// The loop in ``SocketIOConsole`` feeds it; tests drive it directly. It works the same
+/// whatever its feed: the hooks of a server in this process, or the Admin UI protocol.
 public final class ConsoleController {
     /// The model drawn on screen.
     public var model: ConsoleModel
-    /// The monitor drained on each tick.
-    public let monitor: Monitor
+    /// The feed drained on each tick.
+    public let feed: any MonitorFeed
     /// Runs acting commands.
-    public let executor: ActionExecutor
+    public let executor: any ConsoleActions
     /// Key bindings.
     public let keymap: Keymap
     /// Where themes come from.
@@ -41,15 +42,30 @@ public final class ConsoleController {
     ///   - theme: The starting theme.
     ///   - library: Where `:theme` looks.
     ///   - quitStopsServer: Whether the quit prompt says the server stops too.
-    public init(monitor: Monitor, address: String, readOnly: Bool, theme: Theme, library: ThemeLibrary, quitStopsServer: Bool) {
-        self.monitor = monitor
-        self.executor = ActionExecutor(monitor: monitor, readOnly: readOnly)
+    public convenience init(monitor: Monitor, address: String, readOnly: Bool, theme: Theme, library: ThemeLibrary, quitStopsServer: Bool) {
+        self.init(feed: monitor, actions: ActionExecutor(monitor: monitor, readOnly: readOnly), address: address, theme: theme,
+                  library: library, quitStopsServer: quitStopsServer)
+    }
+
+    /// Creates a controller over any feed.
+    ///
+    /// - Parameters:
+    ///   - feed: The started feed.
+    ///   - actions: Carries out acting commands (and says whether they are all refused).
+    ///   - address: Shown in the header.
+    ///   - theme: The starting theme.
+    ///   - library: Where `:theme` looks.
+    ///   - quitStopsServer: Whether the quit prompt says the server stops too.
+    public init(feed: any MonitorFeed, actions: any ConsoleActions, address: String, theme: Theme, library: ThemeLibrary,
+                quitStopsServer: Bool) {
+        self.feed = feed
+        self.executor = actions
         self.keymap = Keymap()
         self.library = library
         self.theme = theme
         self.quitStopsServer = quitStopsServer
-        model = ConsoleModel(state: MonitorState(configuration: monitor.configuration), address: address, readOnly: readOnly,
-                             themeName: theme.name, startedAt: monitor.startedAt)
+        model = ConsoleModel(state: MonitorState(configuration: feed.configuration), address: address, readOnly: actions.readOnly,
+                             themeName: theme.name, startedAt: feed.startedAt)
     }
 
     // MARK: Tick
@@ -60,14 +76,15 @@ public final class ConsoleController {
     /// - Returns: Whether the screen should be redrawn.
     @discardableResult
     public func tick(now: Int64 = WallClock.nanoseconds()) -> Bool {
-        let changed = monitor.drain(into: &model.state)
+        let changed = feed.drain(into: &model.state)
         if changed, model.view.update(model.state) { needsRedraw = true }
         if changed { needsRedraw = true }
         let second = now / 1_000_000_000
         if second != lastSecond {
             lastSecond = second
             model.residentBytes = ProcessMemory.residentBytes()
-            model.engineClients = monitor.server.engine.clientsCount
+            model.engineClients = feed.engineClientCount
+            model.startedAt = feed.startedAt
             needsRedraw = true
         }
         return needsRedraw

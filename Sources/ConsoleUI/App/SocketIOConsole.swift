@@ -56,22 +56,36 @@ public enum ConsoleExit: Sendable, Equatable {
 /// not from an async task (it blocks). ``runHeadless(banner:)`` is the same console
 /// without a screen: JSON lines on stdout, commands on stdin.
 public final class SocketIOConsole: Sendable {
-    /// The server.
-    public let server: SocketIOServer
     /// The options.
     public let options: ConsoleOptions
-    /// The monitor (started by ``run()`` or ``runHeadless(banner:)``).
-    public let monitor: Monitor
+    /// Where the model comes from (started by ``run()`` or ``runHeadless(banner:)``).
+    public let feed: any MonitorFeed
+    /// Carries out the acting commands.
+    public let actions: any ConsoleActions
+    /// The monitor of the server in this process, when the feed is one.
+    public var monitor: Monitor? { feed as? Monitor }
 
-    /// Creates a console for `server`.
+    /// Creates a console for `server`, in this process.
     ///
     /// - Parameters:
     ///   - server: A server, listening or not yet.
     ///   - options: Theme, read-only, log file.
-    public init(server: SocketIOServer, options: ConsoleOptions = ConsoleOptions()) {
-        self.server = server
+    public convenience init(server: SocketIOServer, options: ConsoleOptions = ConsoleOptions()) {
+        let monitor = Monitor(server: server, configuration: options.monitor, cluster: options.cluster)
+        self.init(feed: monitor, actions: ActionExecutor(monitor: monitor, readOnly: options.readOnly), options: options)
+    }
+
+    /// Creates a console over any feed: a server attached over the Admin UI protocol
+    /// (`AdminFeed` and `AdminActions`), or one's own.
+    ///
+    /// - Parameters:
+    ///   - feed: Where the model comes from.
+    ///   - actions: Carries out acting commands (its ``ConsoleActions/readOnly`` wins over the options').
+    ///   - options: Theme, log file, header address.
+    public init(feed: any MonitorFeed, actions: any ConsoleActions, options: ConsoleOptions = ConsoleOptions()) {
+        self.feed = feed
+        self.actions = actions
         self.options = options
-        self.monitor = Monitor(server: server, configuration: options.monitor, cluster: options.cluster)
     }
 
     /// Creates a console for `server` with a theme (the design's short form).
@@ -106,8 +120,8 @@ public final class SocketIOConsole: Sendable {
         defer { SignalTrap.releaseStopSignals() }
         let terminal = try CursesTerminal(theme: theme, logPath: options.logFile)
         defer { terminal.end() }
-        monitor.start()
-        let controller = ConsoleController(monitor: monitor, address: options.address, readOnly: options.readOnly, theme: theme,
+        feed.start()
+        let controller = ConsoleController(feed: feed, actions: actions, address: options.address, theme: theme,
                                            library: library, quitStopsServer: options.quitStopsServer)
         controller.onThemeChange = { terminal.apply(theme: $0) }
         var exit = ConsoleExit.quit
@@ -161,11 +175,11 @@ public final class SocketIOConsole: Sendable {
     /// - Returns: Why it stopped.
     @discardableResult
     public func runHeadless(banner: String? = nil, stopAtEndOfInput: Bool = false) -> ConsoleExit {
-        let headless = HeadlessConsole(monitor: monitor, readOnly: options.readOnly, input: 0, output: 1)
+        let headless = HeadlessConsole(feed: feed, actions: actions, input: 0, output: 1)
         SignalTrap.reset()
         SignalTrap.trapStopSignals()
         defer { SignalTrap.releaseStopSignals() }
-        monitor.start()
+        feed.start()
         return headless.run(banner: banner, stopAtEndOfInput: stopAtEndOfInput)
     }
 }

@@ -12,20 +12,20 @@ import Darwin
 /// standard input, and each command is answered with a JSON line of type `reply` (or
 /// `sockets`, `rooms`, `socket`, `nodes`, `help`). For scripts and CI.
 final class HeadlessConsole {
-    let monitor: Monitor
-    let executor: ActionExecutor
+    let feed: any MonitorFeed
+    let executor: any ConsoleActions
     let output: Int32
     let input: Int32
     private var state: MonitorState
     private var view = LogView()
     private var printedThrough: UInt64 = 0
 
-    init(monitor: Monitor, readOnly: Bool, input: Int32, output: Int32) {
-        self.monitor = monitor
-        self.executor = ActionExecutor(monitor: monitor, readOnly: readOnly)
+    init(feed: any MonitorFeed, actions: any ConsoleActions, input: Int32, output: Int32) {
+        self.feed = feed
+        self.executor = actions
         self.input = input
         self.output = output
-        state = MonitorState(configuration: monitor.configuration)
+        state = MonitorState(configuration: feed.configuration)
     }
 
     func run(banner: String?, stopAtEndOfInput: Bool) -> ConsoleExit {
@@ -42,7 +42,7 @@ final class HeadlessConsole {
         while true {
             let signal = SignalTrap.pending
             if signal != 0 { return .signal(signal) }
-            if monitor.drain(into: &state) { view.update(state) }
+            if drain() { view.update(state) }
             flushEntries()
             let (pending, finished) = lines.take()
             for item in pending {
@@ -56,7 +56,7 @@ final class HeadlessConsole {
                     flushEntries()
                     return .quit
                 }
-                if monitor.drain(into: &state) { view.update(state) }
+                if drain() { view.update(state) }
                 flushEntries()
             }
             if finished, !inputEnded {
@@ -65,6 +65,15 @@ final class HeadlessConsole {
             }
             usleep(20_000)
         }
+    }
+
+    /// Drains the feed; a change of the link to an attached server is written as a line of
+    /// type `link` before the entries.
+    private func drain() -> Bool {
+        let before = state.link
+        let changed = feed.drain(into: &state)
+        if let link = state.link, link != before { emit(MonitorJSON.link(link)) }
+        return changed
     }
 
     private func flushEntries() {

@@ -60,6 +60,15 @@ public enum ConsoleRenderer {
     static func drawHeader(_ model: inout ConsoleModel, on canvas: inout some Canvas, now: Int64) {
         let columns = canvas.columns
         var segments: [(String, Role)] = [(" sioconsole ", .title), (model.address, .headerValue)]
+        if let link = model.state.link {
+            let healthy: Bool = if case .connected = link.status { true } else { false }
+            segments.append((" (" + link.summary + ")", healthy ? .header : .warning))
+            if !model.state.servers.isEmpty {
+                segments.append(("  servers ", .header))
+                segments.append(("\(model.state.servers.count) (n)", .headerValue))
+            }
+            if !link.features.isEmpty, !link.perSocketData { segments.append(("  aggregates only", .warning)) }
+        }
         segments.append(("  up ", .header))
         segments.append((WallClock.duration(seconds: (now - model.startedAt) / 1_000_000_000), .headerValue))
         segments.append(("  clients ", .header))
@@ -201,7 +210,9 @@ public enum ConsoleRenderer {
                         row: rect.top + 2 + row, column: rect.left + 1, width: width, style: style, fill: selected)
         }
         if ids.isEmpty {
-            canvas.put("(no sockets)", row: rect.top + 2, column: rect.left + 1, width: width, .dim)
+            let perSocket = model.state.link.map { $0.features.isEmpty || $0.perSocketData } ?? true
+            let empty = perSocket ? "(no sockets)" : "(the server is in production mode: it sends no per-socket data, only its stats)"
+            canvas.put(empty, row: rect.top + 2, column: rect.left + 1, width: width, .dim)
         }
     }
 

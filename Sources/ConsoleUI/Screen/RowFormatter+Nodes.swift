@@ -10,6 +10,7 @@ extension RowFormatter {
     ///   - now: The time, in nanoseconds since 1970.
     /// - Returns: The lines with their roles.
     public static func nodes(_ state: MonitorState, now: Int64) -> [(String, Role)] {
+        if let link = state.link { return attachedServers(state, link: link, now: now) }
         guard let cluster = state.cluster else {
             return [
                 ("Single-node server", .title),
@@ -63,5 +64,37 @@ extension RowFormatter {
         let heard = row.lastHeartbeat.map { "heartbeat at " + WallClock.timeOfDay($0) } ?? ""
         let text = "  " + uid + " " + TextWidth.fit(row.status.rawValue, 12) + " " + TextWidth.fit(silence, 12, alignRight: true) + "  " + heard
         return (text, role)
+    }
+
+    /// The servers view of an attached console: every server that sends stats (a node of
+    /// the watched cluster), with its figures and whether it still reports.
+    static func attachedServers(_ state: MonitorState, link: FeedLink, now: Int64) -> [(String, Role)] {
+        var lines: [(String, Role)] = [("Servers reporting to " + Sanitizer.clean(link.url, limit: 60) + " — \(state.servers.count)", .title)]
+        guard !state.servers.isEmpty else {
+            lines.append(("  No server_stats yet (they come every few seconds from each server).", .dim))
+            lines.append(("", .text))
+            lines.append(("Esc goes back.", .dim))
+            return lines
+        }
+        let heading = "  " + TextWidth.fit("SERVER", 18) + " " + TextWidth.fit("HOST", 16) + " " + TextWidth.fit("PID", 7, alignRight: true)
+            + " " + TextWidth.fit("UPTIME", 8, alignRight: true) + " " + TextWidth.fit("CLIENTS", 8, alignRight: true)
+            + " " + TextWidth.fit("STATE", 8) + " " + TextWidth.fit("LAST SEEN", 10, alignRight: true) + "  SOCKETS"
+        lines.append((heading, .column))
+        for server in state.servers.values.sorted(by: { ($0.id, $0.pid) < ($1.id, $1.pid) }) {
+            let health = server.health(now: now)
+            let sockets = server.namespaces.map { Sanitizer.clean($0.name, limit: 20) + " \($0.sockets)" }.joined(separator: ", ")
+            let text = "  " + TextWidth.fit(Sanitizer.clean(server.id, limit: 40), 18) + " " + TextWidth.fit(Sanitizer.clean(server.hostname, limit: 40), 16)
+                + " " + TextWidth.fit(String(server.pid), 7, alignRight: true)
+                + " " + TextWidth.fit(WallClock.duration(seconds: Int64(server.uptime)), 8, alignRight: true)
+                + " " + TextWidth.fit(String(server.clients), 8, alignRight: true)
+                + " " + TextWidth.fit(health.rawValue, 8)
+                + " " + TextWidth.fit(WallClock.duration(seconds: max(0, now - server.lastSeen) / 1_000_000_000) + " ago", 10, alignRight: true)
+                + "  " + sockets
+            lines.append((text, health == .healthy ? .text : .warning))
+        }
+        lines.append(("", .text))
+        lines.append(("A server is late when its stats stop for more than two and a half intervals.", .dim))
+        lines.append(("Esc goes back.", .dim))
+        return lines
     }
 }

@@ -40,7 +40,7 @@ public struct ActionOutcome: Sendable, Equatable {
 ///
 /// Replies to emits with `--ack` arrive later, on server threads; they are handed to the
 /// monitor as ``ConsoleNote``s and show up in the packet stream.
-public final class ActionExecutor: Sendable {
+public final class ActionExecutor: ConsoleActions {
     /// The monitor (for the server and for reporting replies).
     public let monitor: Monitor
     /// Whether every acting command is refused.

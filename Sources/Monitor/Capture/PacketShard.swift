@@ -102,7 +102,7 @@ public struct TrafficTotals: Sendable, Equatable {
         self.bytesOut = bytesOut
     }
 
-    static func + (lhs: TrafficTotals, rhs: TrafficTotals) -> TrafficTotals {
+    package static func + (lhs: TrafficTotals, rhs: TrafficTotals) -> TrafficTotals {
         TrafficTotals(packetsIn: lhs.packetsIn + rhs.packetsIn, packetsOut: lhs.packetsOut + rhs.packetsOut,
                       bytesIn: lhs.bytesIn + rhs.bytesIn, bytesOut: lhs.bytesOut + rhs.bytesOut)
     }

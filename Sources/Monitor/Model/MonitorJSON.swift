@@ -92,6 +92,7 @@ public enum MonitorJSON {
     ///   - now: The time, in nanoseconds since 1970.
     /// - Returns: A JSON object of type `nodes`.
     public static func nodes(state: MonitorState, now: Int64) -> String {
+        if state.link != nil { return attachedServers(state: state, now: now) }
         var object = Object()
         object.add("type", "nodes")
         guard let cluster = state.cluster else {
@@ -132,6 +133,59 @@ public enum MonitorJSON {
         object.add("room", room.name)
         object.add("private", room.isPrivate)
         object.add("members", strings: members.sorted())
+        return object.text
+    }
+
+    /// A line of type `link`: the state of the link to an attached server.
+    ///
+    /// - Parameter link: The link.
+    /// - Returns: `{"type":"link","url":…,"namespace":…,"status":…,"transport":…,"message":…,"features":[…]}`.
+    public static func link(_ link: FeedLink) -> String {
+        var object = Object()
+        object.add("type", "link")
+        object.add("url", link.url)
+        object.add("namespace", link.namespace)
+        let (status, message): (String, String?) = switch link.status {
+        case .connecting: ("connecting", nil)
+        case .connected: ("connected", nil)
+        case .reconnecting(let why): ("reconnecting", why)
+        case .refused(let why): ("refused", why)
+        }
+        object.add("status", status)
+        object.add("transport", link.transport)
+        object.add("message", message)
+        object.add("features", strings: link.features)
+        return object.text
+    }
+
+    /// The reply to `nodes` of an attached console: every server that sent stats, with its
+    /// figures and whether it still reports.
+    static func attachedServers(state: MonitorState, now: Int64) -> String {
+        var object = Object()
+        object.add("type", "nodes")
+        object.add("attached", true)
+        object.add("servers", state.servers.count)
+        let rows = state.servers.values.sorted { ($0.id, $0.pid) < ($1.id, $1.pid) }.map { server in
+            var node = Object()
+            node.add("id", server.id)
+            node.add("hostname", server.hostname)
+            node.add("pid", server.pid)
+            node.add("uptimeSeconds", Int(server.uptime))
+            node.add("clients", server.clients)
+            node.add("pollingClients", server.pollingClients)
+            node.add("state", server.health(now: now).rawValue)
+            node.add("lastSeen", WallClock.iso8601(server.lastSeen))
+            node.add("silenceMs", Int(max(0, now - server.lastSeen) / 1_000_000))
+            let namespaces = server.namespaces.map { namespace in
+                var entry = Object()
+                entry.add("name", namespace.name)
+                entry.add("sockets", namespace.sockets)
+                return entry.text
+            }
+            node.addRaw("namespaces", "[" + namespaces.joined(separator: ",") + "]")
+            return node.text
+        }
+        object.addRaw("nodes", "[" + rows.joined(separator: ",") + "]")
         return object.text
     }
 }

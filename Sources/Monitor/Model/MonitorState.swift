@@ -45,6 +45,11 @@ public struct MonitorState: Sendable {
     public internal(set) var revision: UInt64 = 0
     /// The cluster as last polled; `nil` on a single-node server (no cluster probe).
     public internal(set) var cluster: ClusterStatus?
+    /// The servers that sent Admin UI stats, by ``AttachedServer/key`` (attached consoles only).
+    public package(set) var servers: [String: AttachedServer] = [:]
+    /// The link to the server, for a console attached over the network; `nil` for one
+    /// that watches its own process.
+    public package(set) var link: FeedLink?
 
     /// Rooms of each socket id (may be known before the socket's connect record).
     var socketRooms: [String: Set<String>] = [:]
@@ -163,7 +168,7 @@ public struct MonitorState: Sendable {
     // MARK: Updates
 
     /// Applies a structural record (connections, rooms, console output).
-    mutating func apply(_ record: StructuralRecord, time: Int64) {
+    package mutating func apply(_ record: StructuralRecord, time: Int64) {
         switch record {
         case .namespaceCreated(let name):
             if namespaces[name] == nil {
@@ -194,6 +199,8 @@ public struct MonitorState: Sendable {
             connect(info, time: time)
         case .socketDisconnected(let namespace, let id, let reason, let description):
             disconnect(namespace: namespace, id: id, reason: reason, description: description, time: time)
+        case .socketUpdated(_, let id, let transport, let data):
+            update(id: id, transport: transport, data: data, time: time)
         case .joined(let namespace, let room, let id):
             guard !gone.contains(id) else { return }
             if namespaces[namespace] == nil { namespaces[namespace] = NamespaceEntry(name: namespace) }
@@ -237,7 +244,19 @@ public struct MonitorState: Sendable {
             entry.transport = engine.transport
             entry.upgraded = true
         }
-        let isNew = sockets[info.id] == nil
+        let previous = sockets[info.id]
+        let isNew = previous == nil
+        if let previous {
+            // Described again (python-socketio repeats socket_connected on every ping): the
+            // counts so far stay, the rooms it no longer lists go.
+            entry.countedIn = previous.countedIn
+            entry.countedOut = previous.countedOut
+            for room in (socketRooms[info.id] ?? []).subtracting(info.rooms) {
+                namespaces[info.namespace]?.rooms[room]?.remove(info.id)
+                if namespaces[info.namespace]?.rooms[room]?.isEmpty == true { namespaces[info.namespace]?.rooms[room] = nil }
+                socketRooms[info.id]?.remove(room)
+            }
+        }
         sockets[info.id] = entry
         namespaces[info.namespace]!.sockets.insert(info.id)
         engineSockets[info.engineID, default: [:]][info.namespace] = info.id
@@ -271,11 +290,27 @@ public struct MonitorState: Sendable {
         log.append(LogEntry(time: time, kind: .disconnect, direction: .system, namespace: namespace, socketID: id, summary: summary))
     }
 
+    private mutating func update(id: String, transport: String?, data: JSONValue?, time: Int64) {
+        guard var entry = sockets[id] else { return }
+        if let data { entry.remoteData = data }
+        if let transport, transport != entry.transport {
+            entry.transport = transport
+            entry.upgraded = entry.upgraded || transport == "websocket"
+            log.append(LogEntry(time: time, kind: .upgrade, direction: .system, namespace: entry.namespace, socketID: id,
+                                summary: "upgraded to " + Sanitizer.clean(transport, limit: 20)))
+        }
+        sockets[id] = entry
+        revision += 1
+    }
+
     /// Adds a captured packet to the log.
-    mutating func append(_ packet: CapturedPacket) {
+    package mutating func append(_ packet: CapturedPacket) {
         switch packet {
         case .event(let record):
             noteEvent(record.event, time: record.time)
+            if sockets[record.socketID]?.tap == nil, sockets[record.socketID] != nil {
+                if record.direction == .inbound { sockets[record.socketID]!.countedIn += 1 } else { sockets[record.socketID]!.countedOut += 1 }
+            }
             let estimated = PayloadFormatter.estimatedSize(record.arguments)
             // Estimated as the encoded packet: type digit, "/nsp,", then ["event",args…].
             let size = record.size > 0 ? record.size : 1 + (record.namespace == "/" ? 0 : record.namespace.utf8.count + 1)
@@ -304,19 +339,19 @@ public struct MonitorState: Sendable {
         }
     }
 
-    mutating func countDropped(_ count: Int) {
+    package mutating func countDropped(_ count: Int) {
         droppedTotal += count
         log.append(LogEntry(time: WallClock.nanoseconds(), kind: .dropped, direction: .system,
                             summary: "\(count) packets not logged (more than the log takes per tick); counted in the rates"))
     }
 
-    mutating func setTotals(_ totals: TrafficTotals) {
+    package mutating func setTotals(_ totals: TrafficTotals, interval: Int64 = 1_000_000_000) {
         self.totals = totals
-        rates.sample(totals, time: WallClock.nanoseconds())
+        rates.sample(totals, time: WallClock.nanoseconds(), interval: interval)
     }
 
     /// Forgets namespaces, rooms and sockets (before a rebuild); the log stays.
-    mutating func resetTables() {
+    package mutating func resetTables() {
         namespaces = [:]
         sockets = [:]
         socketRooms = [:]

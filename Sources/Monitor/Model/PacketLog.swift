@@ -93,7 +93,7 @@ public struct PacketLog: Sendable {
         evictionCursor = nextID
     }
 
-    mutating func appendResyncMarker(time: Int64) {
+    package mutating func appendResyncMarker(time: Int64) {
         append(LogEntry(time: time, kind: .console, direction: .system, summary: "tables rebuilt from the server (too many changes at once)"))
     }
 

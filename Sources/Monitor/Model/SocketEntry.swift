@@ -23,10 +23,13 @@ public struct SocketEntry: Sendable, Identifiable {
     public var connectedAt: Int64 { handshake.issued }
     let tap: SocketTap?
 
-    /// Events received from the client so far.
-    public var eventsIn: Int { tap?.eventsIn.load(ordering: .relaxed) ?? 0 }
+    /// Events received from the client so far (counted by the hooks; for a socket that a
+    /// remote feed describes, counted as its events reach the model).
+    public var eventsIn: Int { tap?.eventsIn.load(ordering: .relaxed) ?? countedIn }
     /// Events sent to the client so far.
-    public var eventsOut: Int { tap?.eventsOut.load(ordering: .relaxed) ?? 0 }
+    public var eventsOut: Int { tap?.eventsOut.load(ordering: .relaxed) ?? countedOut }
+    var countedIn = 0
+    var countedOut = 0
     /// The socket's `data`, read live (as last fetched for a remote socket); `nil` once the
     /// socket is gone.
     public var data: JSONValue? { tap?.socket?.data ?? remoteData }
@@ -53,6 +56,7 @@ public struct SocketEntry: Sendable, Identifiable {
         recovered = info.recovered
         tap = info.tap
         node = nil
+        remoteData = info.data
     }
 
     /// An entry for a socket of another server, from `fetchSockets`.
