@@ -3,7 +3,10 @@ import NIOHTTP1
 
 /// The details of a socket's connection (Node's `socket.handshake`).
 public struct Handshake: Sendable, Hashable {
-    /// The request headers, names in lower case, repeated values joined with `, `.
+    /// The request headers as Node's `IncomingMessage.headers`: names in lower case; a
+    /// repeated header joined with `, ` (`cookie` with `; `), except singletons such as
+    /// `host`, `authorization` or `user-agent`, which keep their first value. Node's
+    /// `set-cookie` array is joined with `, ` here.
     public var headers: [String: String]
     /// The creation date, as JavaScript's `Date.toString()` would print it.
     public var time: String
@@ -40,13 +43,8 @@ public struct Handshake: Sendable, Hashable {
     }
 
     init(request: EngineRequest, auth: JSONObject, now: Date = Date()) {
-        var headers: [String: String] = [:]
-        for (name, value) in request.headers {
-            let key = name.lowercased()
-            headers[key] = headers[key].map { "\($0), \(value)" } ?? value
-        }
         self.init(
-            headers: headers,
+            headers: Self.nodeHeaders(request.headers),
             time: Self.javaScriptDateString(now),
             address: request.remoteIP ?? "",
             xdomain: request.headers.first(name: "origin") != nil,

@@ -39,6 +39,29 @@ struct HandshakeShapeTests {
         }
     }
 
+    @Test("repeated headers: cookie joined with \"; \", singletons keep the first, set-cookie and others joined with \", \"")
+    func repeatedHeadersFollowNode() async throws {
+        try await withServer { io, port in
+            let sockets = SocketCollector(io.sockets)
+            let (client, socket) = try await connectClient(port: port, collector: sockets, headers: [
+                ("Host", "127.0.0.1:\(port)"), ("Host", "other.example"),
+                ("Cookie", "a=1"), ("cookie", "b=2"),
+                ("User-Agent", "first"), ("User-Agent", "second"),
+                ("Authorization", "Bearer one"), ("Authorization", "Bearer two"),
+                ("Set-Cookie", "s=1"), ("Set-Cookie", "t=2"),
+                ("X-Dup", "a"), ("x-dup", "b"),
+            ])
+            let headers = socket.handshake.headers
+            #expect(headers["cookie"] == "a=1; b=2")
+            #expect(headers["host"] == "127.0.0.1:\(port)")
+            #expect(headers["user-agent"] == "first")
+            #expect(headers["authorization"] == "Bearer one")
+            #expect(headers["set-cookie"] == "s=1, t=2")
+            #expect(headers["x-dup"] == "a, b")
+            await client.close()
+        }
+    }
+
     @Test("Handshake(json:) reads query values as strings or arrays of strings, and header arrays joined")
     func handshakeFromJSONAcceptsBothShapes() throws {
         let json = try JSONValue(parsing: """
