@@ -78,7 +78,7 @@ struct TLSAndHeadersTests {
 
     @Test("query parameters and extra headers reach the server's handshake", arguments: TransportMode.allCases)
     func queryAndHeaders(mode: TransportMode) async throws {
-        let seen = Signal<(query: [String: String], header: String?)>()
+        let seen = Signal<(query: [String: QueryValue], header: String?)>()
         try await withServer(configure: { server in
             server.onConnection { socket in
                 seen.set((socket.handshake.query, socket.handshake.headers["x-client"]))

@@ -72,6 +72,18 @@ import Testing
         #expect(decoded.handshake == handshake)
     }
 
+    @Test("a fetched socket's repeated query parameter crosses the cluster as an array and comes back whole")
+    func fetchedSocketsKeepRepeatedQueryParameters() throws {
+        let handshake = Handshake(headers: ["cookie": "a=1; b=2"], time: "t", address: "127.0.0.1", xdomain: false, secure: false,
+                                  issued: 5, url: "/socket.io/?tag=a&tag=b", query: ["EIO": "4", "tag": ["a", "b"]], auth: [:])
+        let io = SocketIOServer()
+        let socket = RemoteSocket(id: "s1", handshake: handshake, rooms: ["s1"], data: .null, namespace: io.sockets)
+        let encoded = ClusterMessage.encode(socket)
+        #expect(encoded["handshake"]?["query"]?["tag"] == ["a", "b"])
+        let decoded = try #require(ClusterMessage.decodeSocket(encoded, namespace: io.sockets))
+        #expect(decoded.handshake == handshake)
+    }
+
     @Test func idsAreSixteenHexCharacters() {
         let id = ClusterMessage.randomID()
         #expect(id.count == 16 && id.allSatisfy(\.isHexDigit))

@@ -45,7 +45,8 @@ func withCluster(
         let io = SocketIOServer(options: options)
         io.onConnection { socket in
             socket.data = ["node": .int(Int64(member))]
-            if let room = socket.handshake.query["room"] { socket.join(room) }
+            // As Node's `socket.join(query.room)`: one room, or every one of a repeated parameter.
+            if let room = socket.handshake.query["room"] { socket.join(room.values) }
         }
         setUp(member, io)
         nodes.append(ClusterNode(io: io, port: try await io.listen(port: 0), member: member))

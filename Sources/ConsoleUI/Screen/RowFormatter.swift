@@ -185,7 +185,10 @@ public enum RowFormatter {
         }
         lines.append(("  query", .column))
         for (name, value) in handshake.query.sorted(by: { $0.key < $1.key }) {
-            lines.append(("    " + Sanitizer.clean(name) + " = " + Sanitizer.clean(value), .text))
+            // A repeated name shows as the JSON array Node would hold, so it never reads as
+            // one value that happens to contain commas.
+            let shown = value.stringValue.map { Sanitizer.clean($0) } ?? PayloadFormatter.compact(value.json)
+            lines.append(("    " + Sanitizer.clean(name) + " = " + shown, .text))
         }
         if handshake.query.isEmpty { lines.append(("    (none)", .dim)) }
         lines.append(("  auth", .column))

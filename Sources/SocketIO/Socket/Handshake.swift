@@ -3,7 +3,10 @@ import NIOHTTP1
 
 /// The details of a socket's connection (Node's `socket.handshake`).
 public struct Handshake: Sendable, Hashable {
-    /// The request headers, names in lower case, repeated values joined with `, `.
+    /// The request headers as Node's `IncomingMessage.headers`: names in lower case; a
+    /// repeated header joined with `, ` (`cookie` with `; `), except singletons such as
+    /// `host`, `authorization` or `user-agent`, which keep their first value. Node's
+    /// `set-cookie` array is joined with `, ` here.
     public var headers: [String: String]
     /// The creation date, as JavaScript's `Date.toString()` would print it.
     public var time: String
@@ -18,14 +21,16 @@ public struct Handshake: Sendable, Hashable {
     public var issued: Int64
     /// The request URL of the first request.
     public var url: String
-    /// The query parameters of the first request.
-    public var query: [String: String]
+    /// The query parameters of the first request, in Node's `querystring` shape: a
+    /// ``QueryValue/single(_:)`` string for a name sent once, ``QueryValue/multiple(_:)``
+    /// with every value in order for a repeated one. `EIO` and `transport` included.
+    public var query: [String: QueryValue]
     /// The `auth` object of the CONNECT packet.
     public var auth: JSONObject
 
     /// Creates a handshake from its parts.
     public init(headers: [String: String], time: String, address: String, xdomain: Bool, secure: Bool,
-                issued: Int64, url: String, query: [String: String], auth: JSONObject) {
+                issued: Int64, url: String, query: [String: QueryValue], auth: JSONObject) {
         self.headers = headers
         self.time = time
         self.address = address
@@ -38,20 +43,15 @@ public struct Handshake: Sendable, Hashable {
     }
 
     init(request: EngineRequest, auth: JSONObject, now: Date = Date()) {
-        var headers: [String: String] = [:]
-        for (name, value) in request.headers {
-            let key = name.lowercased()
-            headers[key] = headers[key].map { "\($0), \(value)" } ?? value
-        }
         self.init(
-            headers: headers,
+            headers: Self.nodeHeaders(request.headers),
             time: Self.javaScriptDateString(now),
             address: request.remoteIP ?? "",
             xdomain: request.headers.first(name: "origin") != nil,
             secure: request.isSecure,
             issued: Int64((now.timeIntervalSince1970 * 1000).rounded(.down)),
             url: request.uri,
-            query: request.query,
+            query: request.queryValues,
             auth: auth
         )
     }
@@ -62,7 +62,7 @@ public struct Handshake: Sendable, Hashable {
         var headerObject = JSONObject()
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { headerObject[name] = .string(value) }
         var queryObject = JSONObject()
-        for (name, value) in query.sorted(by: { $0.key < $1.key }) { queryObject[name] = .string(value) }
+        for (name, value) in query.sorted(by: { $0.key < $1.key }) { queryObject[name] = value.json }
         let object: JSONObject = [
             "headers": .object(headerObject), "time": .string(time), "address": .string(address),
             "xdomain": .bool(xdomain), "secure": .bool(secure), "issued": .int(issued),
@@ -72,17 +72,28 @@ public struct Handshake: Sendable, Hashable {
     }
 
     /// Reads a handshake back from ``json``; missing fields get empty values.
+    ///
+    /// A query entry may be a string or an array of strings (a repeated name); a header may
+    /// be an array too (Node's `set-cookie`), read back joined with `, `. Any other value is
+    /// kept as its JSON text rather than dropped.
     public init(json: JSONValue) {
-        func strings(_ value: JSONValue?) -> [String: String] {
+        func headers(_ value: JSONValue?) -> [String: String] {
             var result: [String: String] = [:]
-            for (key, value) in value?.objectValue ?? JSONObject() { result[key] = value.stringValue ?? "\(value)" }
+            for (key, value) in value?.objectValue ?? JSONObject() {
+                result[key] = QueryValue(json: value).map { $0.values.joined(separator: ", ") } ?? "\(value)"
+            }
+            return result
+        }
+        func query(_ value: JSONValue?) -> [String: QueryValue] {
+            var result: [String: QueryValue] = [:]
+            for (key, value) in value?.objectValue ?? JSONObject() { result[key] = QueryValue(json: value) ?? .single("\(value)") }
             return result
         }
         self.init(
-            headers: strings(json["headers"]), time: json["time"]?.stringValue ?? "",
+            headers: headers(json["headers"]), time: json["time"]?.stringValue ?? "",
             address: json["address"]?.stringValue ?? "", xdomain: json["xdomain"]?.boolValue ?? false,
             secure: json["secure"]?.boolValue ?? false, issued: json["issued"]?.intValue ?? 0,
-            url: json["url"]?.stringValue ?? "", query: strings(json["query"]),
+            url: json["url"]?.stringValue ?? "", query: query(json["query"]),
             auth: json["auth"]?.objectValue ?? JSONObject()
         )
     }

@@ -65,7 +65,7 @@ enum SerializedSocket {
         var headers = JSONObject()
         for (name, value) in handshake.headers.sorted(by: { $0.key < $1.key }) { headers[name] = .string(value) }
         var query = JSONObject()
-        for (name, value) in handshake.query.sorted(by: { $0.key < $1.key }) { query[name] = .string(value) }
+        for (name, value) in handshake.query.sorted(by: { $0.key < $1.key }) { query[name] = value.json }
         let address = handshake.headers["cf-connecting-ip"] ?? handshake.headers["x-forwarded-for"] ?? handshake.address
         return .object([
             "address": .string(address),
