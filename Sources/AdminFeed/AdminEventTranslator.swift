@@ -81,8 +81,8 @@ package enum AdminEventTranslator {
                           rooms: rooms, data: value["data"])
     }
 
-    /// A serialized handshake. Values a server sends as lists (python-socketio's repeated
-    /// query keys, Node's repeated headers) are joined with `, `.
+    /// A serialized handshake. A repeated query parameter (a list) stays a list; a header
+    /// sent as a list (Node's `set-cookie`) is joined with `, `, as the server's own handshake does.
     static func handshake(_ value: JSONValue?) -> Handshake {
         func strings(_ value: JSONValue?) -> [String: String] {
             guard case .object(let object)? = value else { return [:] }
@@ -103,8 +103,20 @@ package enum AdminEventTranslator {
             headers: strings(value?["headers"]), time: value?["time"]?.stringValue ?? "",
             address: value?["address"]?.stringValue ?? "", xdomain: value?["xdomain"]?.boolValue ?? false,
             secure: value?["secure"]?.boolValue ?? false, issued: number(value?["issued"]).map { Int64($0) } ?? 0,
-            url: value?["url"]?.stringValue ?? "", query: strings(value?["query"]), auth: auth
+            url: value?["url"]?.stringValue ?? "", query: queryValues(value?["query"]), auth: auth
         )
+    }
+
+    /// Query parameters: a string, or a list of strings for a repeated one; anything else
+    /// is shown as its JSON text.
+    static func queryValues(_ value: JSONValue?) -> [String: QueryValue] {
+        guard case .object(let object)? = value else { return [:] }
+        var result: [String: QueryValue] = [:]
+        for (key, item) in object {
+            if item == .null { continue }
+            result[key] = QueryValue(json: item) ?? .single(PayloadFormatter.compact(item, limit: 200))
+        }
+        return result
     }
 
     /// `server_stats`: the server's figures, and the traffic of its `aggregatedEvents`.
