@@ -89,3 +89,28 @@ struct AdminEventTranslatorTests {
         #expect(id == "abc")
     }
 }
+
+@Suite("AdminFeed: a big snapshot goes in slices")
+struct AdminFeedSnapshotTests {
+    func info(_ index: Int) -> SocketInfo {
+        SocketInfo(id: "s\(index)", namespace: "/", engineID: "e\(index)", transport: "websocket",
+                   handshake: AdminEventTranslator.handshake(.object(["issued": .int(Int64(index))])), rooms: ["s\(index)"], data: nil)
+    }
+
+    @Test("all_sockets of 5,000 sockets fills the tables over three drains, and what came after waits behind it")
+    func slices() throws {
+        let feed = try AdminFeed(options: AttachOptions(url: "http://127.0.0.1:1"))
+        var state = MonitorState()
+        feed.inbox.push(.allSockets((0..<5_000).map(info)))
+        feed.inbox.push(.structural(.socketDisconnected(namespace: "/", id: "s4999", reason: "transport close", description: nil)))
+        feed.drain(into: &state)
+        #expect(state.sockets.count == Backlog.snapshotSlice)
+        feed.drain(into: &state)
+        #expect(state.sockets.count == 2 * Backlog.snapshotSlice)
+        feed.drain(into: &state)
+        #expect(state.sockets.count == 4_999, "the whole snapshot, then the disconnection that followed it")
+        #expect(state.sockets["s4999"] == nil)
+        #expect(state.log.all.filter { $0.kind == .connect }.isEmpty, "a snapshot is not 5,000 connections")
+        #expect(state.log.all.contains { $0.summary == "5000 socket(s) on the server" })
+    }
+}

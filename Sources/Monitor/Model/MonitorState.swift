@@ -234,7 +234,13 @@ public struct MonitorState: Sendable {
         }
     }
 
-    private mutating func connect(_ info: SocketInfo, time: Int64) {
+    /// Adds a socket that was there before the console looked (a feed's snapshot): into the
+    /// tables without a line in the stream each, which a snapshot of 10,000 sockets would bury.
+    package mutating func addExisting(_ info: SocketInfo, time: Int64) {
+        connect(info, time: time, logged: false)
+    }
+
+    private mutating func connect(_ info: SocketInfo, time: Int64, logged: Bool = true) {
         gone.remove(info.id)
         // Listed as remote by a fetch that raced its connection: it is this server's.
         if sockets[info.id]?.isRemote == true { removeRemoteSocket(info.id, namespace: info.namespace, time: time, log: false) }
@@ -265,7 +271,7 @@ public struct MonitorState: Sendable {
             socketRooms[info.id, default: []].insert(room)
         }
         revision += 1
-        guard isNew else { return }
+        guard isNew, logged else { return }
         var summary = "connected from \(Sanitizer.clean(info.handshake.address, limit: 60)) via \(entry.transport)"
         if info.recovered { summary += " (session recovered)" }
         if !info.handshake.auth.isEmpty {
