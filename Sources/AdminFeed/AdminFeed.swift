@@ -120,6 +120,11 @@ public final class AdminFeed: MonitorFeed {
                 socket.connect()
                 return
             }
+            guard error.code == .connectError else {
+                // The server was not reached: the manager reconnects by itself, with backoff.
+                inbox.setLink { $0.status = .reconnecting(Self.describeFailure(error, path: options.path)) }
+                return
+            }
             inbox.setLink { $0.status = .refused(Self.describeRefusal(error, namespace: options.namespace)) }
             retryLater()
         }
@@ -130,6 +135,7 @@ public final class AdminFeed: MonitorFeed {
             // come back by itself then, so the feed does.
             if reason == .ioServerDisconnect { retryLater() }
         }
+        let path = options.path
         _ = manager.onEvent { event in
             switch event {
             case .upgrade(let kind):
@@ -137,7 +143,7 @@ public final class AdminFeed: MonitorFeed {
             case .reconnectError(let error), .error(let error):
                 inbox.setLink { link in
                     if case .connected = link.status { return }
-                    link.status = .reconnecting(error.message)
+                    link.status = .reconnecting(Self.describeFailure(error, path: path))
                 }
             default:
                 break
@@ -284,9 +290,7 @@ public final class AdminFeed: MonitorFeed {
                 state.servers[key] = nil
                 state.record(ConsoleNote(kind: .error, message: "server " + Sanitizer.clean(silent.id, limit: 60) + " (pid \(silent.pid)) stopped reporting"))
             }
-            for namespace in server.namespaces where namespace.name != options.namespace {
-                state.apply(.namespaceCreated(namespace.name), time: now)
-            }
+            for namespace in server.namespaces { state.apply(.namespaceCreated(namespace.name), time: now) }
             let healthy = state.servers.values.filter { $0.health(now: now) == .healthy }
             clients.store(healthy.reduce(0) { $0 + $1.clients }, ordering: .relaxed)
             let start = healthy.map { $0.lastSeen - Int64($0.uptime * 1e9) }.min() ?? 0
@@ -301,6 +305,19 @@ public final class AdminFeed: MonitorFeed {
         case .reconnecting, .refused: kind = .error
         }
         state.record(ConsoleNote(kind: kind, message: "attached to " + Sanitizer.clean(link.url, limit: 80) + ": " + link.summary))
+    }
+
+    /// What a failure to reach the server means for the operator, in a few words.
+    static func describeFailure(_ error: SocketIOClientError, path: String) -> String {
+        let message = error.message
+        if message.contains("Connection refused") || message.contains("connection reset") {
+            return "connection refused: is the server running, and is the URL right?"
+        }
+        if message.contains("answered 404") || message.contains("answered 400") {
+            return Sanitizer.clean(message, limit: 60) + ": is \(path) the server's path (--path)?"
+        }
+        if error.code == .timeout { return "no answer in time: is the URL right, and the server up?" }
+        return Sanitizer.clean(message, limit: 120)
     }
 
     /// What a refusal of the admin namespace means for the operator.

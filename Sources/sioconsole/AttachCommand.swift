@@ -64,14 +64,22 @@ enum AttachCommand {
     }
 
     /// `{"type":"attached",…}`, written once the server said what it supports (or refused,
-    /// or after ``bannerWait``): the URL, the namespace, the link's state and the features.
+    /// or could not be reached, or after ``bannerWait``): the URL, the namespace, the link's
+    /// state and the features.
     static func banner(_ feed: AdminFeed, options: AttachOptions) -> String {
         let deadline = WallClock.nanoseconds() + bannerWait
         while WallClock.nanoseconds() < deadline {
             if !feed.supportedFeatures.isEmpty { break }
-            if case .refused = feed.link.status { break }
+            switch feed.link.status {
+            case .refused, .reconnecting: return bannerText(feed, options: options)
+            case .connecting, .connected: break
+            }
             usleep(20_000)
         }
+        return bannerText(feed, options: options)
+    }
+
+    private static func bannerText(_ feed: AdminFeed, options: AttachOptions) -> String {
         let link = feed.link
         var object = MonitorJSON.Object()
         object.add("type", "attached")

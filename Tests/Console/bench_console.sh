@@ -5,7 +5,10 @@
 #     full-screen console in tmux, alternating, ROUNDS times; prints each run and the medians;
 #  2. keystroke latency of the full screen with N sockets (10,000) under a broadcast flood:
 #     tmux sends `?`, capture-pane polls until the help shows (an upper bound: each poll
-#     starts a tmux client, about 3 ms).
+#     starts a tmux client, about 3 ms);
+#  3. the same for `sioconsole attach` to a `sio-e2e-server --admin` holding the N sockets
+#     under the same flood: how long the first all_sockets takes to fill the table, keystroke
+#     latency while it loads, and once it is loaded.
 #
 #   Tests/Console/bench_console.sh            (ROUNDS=5 N=10000 by default)
 # Every server runs in a session of its own (setsid; a tmux pane is one), because Linux's
@@ -38,6 +41,7 @@ generate() {   # port pid clients duration
 }
 field() { echo "$1" | grep -o "\"$2\":[0-9.]*" | cut -d: -f2; }
 
+if [ "$ROUNDS" -gt 0 ]; then   # ROUNDS=0: only the keystroke latencies
 echo "# fan-out, 1000 receivers: deliveries/s and server CPU-seconds per 100k deliveries"
 for round in $(seq 1 "$ROUNDS"); do
   for mode in bare headless screen; do
@@ -72,6 +76,7 @@ print(f"full screen / headless, per round: {', '.join(f'{p:.2f}' for p in pairs)
 print(f"full screen / no console (medians): {median['screen'] / median['bare']:.2f}")
 EOF
 rm -f "$RESULTS"
+fi
 
 echo "# keystroke latency with $N sockets and a broadcast flood"
 PORT=$(free_port)
@@ -101,3 +106,41 @@ done
 echo "key -> screen (ms): ${samples[*]}"
 tt_screen | head -2
 wait "$GENERATOR"
+tt_stop
+
+echo "# attach: $N sockets on a server with --admin, a broadcast flood"
+measure_keys() {   # label count
+  local samples=() i start
+  for i in $(seq 1 "$2"); do
+    start=$(date +%s%N)
+    tt_keys '?'
+    until tt_screen | grep -qF "this help"; do :; done
+    samples+=($(( ($(date +%s%N) - start) / 1000000 )))
+    tt_keys Escape
+    tt_wait_gone "this help" 5 >/dev/null
+    sleep 0.2
+  done
+  echo "$1 key -> screen (ms): ${samples[*]}"
+}
+PORT=$(free_port)
+setsid "$BARE" --port "$PORT" --admin --ping-interval 25000 --ping-timeout 20000 --connect-timeout 45000 >/dev/null 2>&1 &
+WATCHED=$!
+sleep 1
+generate "$PORT" "$WATCHED" "$N" 60 >/tmp/console-attach-gen.json &
+GENERATOR=$!
+sleep 20   # the generator connects its N clients before the flood
+start=$(date +%s%N)
+tt_start attach "$BIN attach http://127.0.0.1:$PORT" 140 40
+measure_keys "while all_sockets loads:" 5
+deadline=$(( $(date +%s) + 90 ))
+while [ "$(date +%s)" -lt "$deadline" ]; do
+  count=$(tt_screen | head -1 | grep -oE "sockets / [0-9]+" | grep -oE "[0-9]+$")
+  [ -n "$count" ] && [ "$count" -ge "$N" ] && break
+  sleep 0.05
+done
+echo "attach to $N sockets on screen: $(( ($(date +%s%N) - start) / 1000000 )) ms (including the keystroke samples above)"
+tt_screen | head -2
+measure_keys "loaded, under the flood:" 10
+tt_screen | head -2
+wait "$GENERATOR"
+kill "$WATCHED"; wait "$WATCHED" 2>/dev/null

@@ -178,8 +178,8 @@ def test_emit_to_a_room_reaches_only_its_members_and_acks_come_back(closing, cli
 def test_kick_and_kick_bang(closing, clients):
     server = start(closing, OurServer())
     console = start(closing, Attached(server.url))
-    alice = Client(server.url)
-    bob = Client(server.url)
+    alice = Client(server.url, namespaces=("/", "/custom"))
+    bob = Client(server.url, namespaces=("/", "/custom"))
     clients.extend([alice, bob])
     console.wait_socket(alice.sid())
     console.wait_socket(bob.sid())
@@ -187,9 +187,11 @@ def test_kick_and_kick_bang(closing, clients):
     assert console.reply(f"kick {sid_alice}")["ok"]
     assert alice.disconnect_reason() == ("/", "server disconnect")
     console.next(lambda line: line["type"] == "disconnect" and line["socket"] == sid_alice)
+    alice.wait_pings()  # had the kick closed the connection, /custom would have ended by now
+    assert "/custom" in alice.sio.namespaces, "kick ends one namespace's socket, not the connection"
     assert console.reply(f"kick! {bob.sid()}")["ok"]
-    namespace, reason = bob.disconnect_reason()
-    assert namespace == "/" and reason in ("transport close", "server disconnect")
+    ended = {bob.disconnect_reason()[0], bob.disconnect_reason()[0]}
+    assert ended == {"/", "/custom"}, "kick! closes the whole connection: both namespaces end"
 
 
 def test_read_only_refuses_and_a_read_only_server_is_explained(closing, clients):

@@ -82,7 +82,7 @@ public struct FeedLink: Sendable, Equatable {
         case connecting
         /// Connected to the admin namespace.
         case connected
-        /// Lost; reconnecting (with backoff), the last picture kept.
+        /// Not connected (lost, or never reached); reconnecting with backoff, the last picture kept.
         case reconnecting(String)
         /// Refused by the server (credentials, no admin namespace): retried, but a person
         /// must probably fix something.
@@ -118,7 +118,7 @@ public struct FeedLink: Sendable, Equatable {
         switch status {
         case .connecting: return "connecting"
         case .connected: return "connected" + via
-        case .reconnecting(let why): return "connection lost (" + why + "), reconnecting"
+        case .reconnecting(let why): return "not connected (" + why + "), retrying"
         case .refused(let why): return "refused: " + why
         }
     }

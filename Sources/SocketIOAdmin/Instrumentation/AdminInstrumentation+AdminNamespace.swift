@@ -17,11 +17,21 @@ extension AdminInstrumentation {
         adminNamespace.onConnection { socket in self.adminClientConnected(socket) }
     }
 
+    /// The admin events a slow admin client still gets (all but the event stream).
+    static let neverShed: Set<String> = [
+        "server_stats", "config", "session", "all_sockets", "socket_connected", "socket_updated", "socket_disconnected",
+        "room_joined", "room_left",
+    ]
+
     /// Node's admin `connection` handler: commands, `config`, then `all_sockets`.
     private func adminClientConnected(_ socket: Socket) {
-        // server_stats come every few seconds from each server: never shed, so a client
-        // flooded with events still gets them on time.
-        socket.shedEvents(whenBuffered: options.maxBufferedPackets, except: ["server_stats"]) { [weak self] in
+        // Only the event stream (event_received, event_sent: one report per packet of every
+        // client) is shed for an admin client that does not keep up. What its picture is
+        // built from always goes out: its config and session, all_sockets, every socket
+        // and room change (as many as the clients' own connections and joins), and the
+        // stats every few seconds; a lost one would leave a socket listed forever or
+        // missing until a reconnection.
+        socket.shedEvents(whenBuffered: options.maxBufferedPackets, except: Self.neverShed) { [weak self] in
             self?.countDroppedEvent()
         }
         let wasWatched = watchers.isWatched
