@@ -3,6 +3,9 @@ package import SocketIO
 
 /// What one event of the Admin UI protocol tells the console, in the model's own terms.
 package enum AdminUpdate: Sendable {
+    /// The admin namespace (re)connected: what follows is news since then, until the
+    /// snapshot (`all_sockets`) that the server is gathering arrives.
+    case linked
     /// `config`: the features the server supports.
     case config(features: [String])
     /// `session`: the session id to reconnect with instead of the credentials.

@@ -106,6 +106,7 @@ public final class AdminFeed: MonitorFeed {
             }
         }
         socket.onConnect {
+            inbox.push(.linked)
             inbox.setLink { link in
                 link.status = .connected
                 link.transport = manager.transport?.rawValue
@@ -235,7 +236,10 @@ public final class AdminFeed: MonitorFeed {
             if !backlog.snapshot.isEmpty {
                 let now = WallClock.nanoseconds()
                 let slice = backlog.snapshot.prefix(Backlog.snapshotSlice)
-                for info in slice { state.addExisting(info, time: now) }
+                for item in slice {
+                    state.addExisting(item.info, time: now)
+                    for record in item.newer { state.apply(record, time: now) }
+                }
                 backlog.snapshot.removeFirst(slice.count)
                 applied = true
                 if !backlog.snapshot.isEmpty { break }
@@ -245,21 +249,45 @@ public final class AdminFeed: MonitorFeed {
             let update = backlog.deferred[next]
             next += 1
             applied = true
-            if case .allSockets(let sockets) = update {
-                state.resetTables()
-                let now = WallClock.nanoseconds()
-                for server in state.servers.values {
-                    for namespace in server.namespaces { state.apply(.namespaceCreated(namespace.name), time: now) }
-                }
-                backlog.snapshot = sockets[...]
-                backlog.snapshotCount = sockets.count
-                if sockets.isEmpty { state.record(ConsoleNote(kind: .info, message: "no socket on the server")) }
-            } else {
+            switch update {
+            case .linked:
+                backlog.journal = SnapshotJournal()
+            case .allSockets(let sockets):
+                startSnapshot(sockets, backlog: &backlog, state: &state)
+            case .structural(let record):
+                backlog.journal?.note(record)
+                apply(update, to: &state)
+            default:
                 apply(update, to: &state)
             }
         }
         backlog.deferred.removeFirst(next)
         return applied
+    }
+
+    /// Starts applying a snapshot. The server gathered it at some moment after the link
+    /// connected, and the reports that came since may be older or newer than it: each
+    /// listed socket gets the snapshot's description, then its reports again in order (a
+    /// join the snapshot already has changes nothing; one it missed is restored); a socket
+    /// reported disconnected stays out; a socket that neither the snapshot nor the reports
+    /// know is dropped (it left while the console was away).
+    private func startSnapshot(_ sockets: [SocketInfo], backlog: inout Backlog, state: inout MonitorState) {
+        let now = WallClock.nanoseconds()
+        let journal = backlog.journal ?? SnapshotJournal()
+        backlog.journal = nil
+        let listed = Set(sockets.map(\.id))
+        let departed = state.sockets.keys.filter { !listed.contains($0) && journal.reports[$0] == nil }
+        for id in departed { state.forgetSocket(id, time: now) }
+        if !departed.isEmpty {
+            state.record(ConsoleNote(kind: .info, message: "\(departed.count) socket(s) left while the console was not connected"))
+        }
+        for server in state.servers.values {
+            for namespace in server.namespaces { state.apply(.namespaceCreated(namespace.name), time: now) }
+        }
+        backlog.snapshot = sockets.filter { !journal.disconnected.contains($0.id) }
+            .map { SnapshotItem(info: $0, newer: journal.reports[$0.id] ?? []) }[...]
+        backlog.snapshotCount = sockets.count
+        if sockets.isEmpty { state.record(ConsoleNote(kind: .info, message: "no socket on the server")) }
     }
 
     private func apply(_ update: AdminUpdate, to state: inout MonitorState) {
@@ -270,7 +298,7 @@ public final class AdminFeed: MonitorFeed {
                 ? "development mode: every socket, room and event is reported"
                 : "production mode: the server sends only its stats (no sockets, rooms or events)"
             state.record(ConsoleNote(kind: .info, message: "server features: " + (features.isEmpty ? "none" : features.joined(separator: " ")) + " — " + mode))
-        case .session:
+        case .session, .linked:
             break
         case .allSockets:
             break  // see applyBacklog
@@ -422,7 +450,38 @@ final class AdminSession: Sendable {
 struct Backlog: Sendable {
     /// Sockets applied per drain: about a millisecond of work on this machine's release build.
     static let snapshotSlice = 2_000
-    var snapshot: ArraySlice<SocketInfo> = []
+    var snapshot: ArraySlice<SnapshotItem> = []
     var snapshotCount = 0
     var deferred: [AdminUpdate] = []
+    /// What the reports said since the link connected, while its snapshot is awaited.
+    var journal: SnapshotJournal?
+}
+
+/// A socket of a snapshot, with the reports about it that came before the snapshot did.
+struct SnapshotItem: Sendable {
+    var info: SocketInfo
+    var newer: [StructuralRecord]
+}
+
+/// The reports about each socket between a connection of the link and its snapshot.
+struct SnapshotJournal: Sendable {
+    /// Each socket's connection, change and room reports, in order.
+    var reports: [String: [StructuralRecord]] = [:]
+    /// Sockets reported disconnected: the snapshot may still list them.
+    var disconnected: Set<String> = []
+
+    mutating func note(_ record: StructuralRecord) {
+        switch record {
+        case .socketConnected(let info):
+            disconnected.remove(info.id)
+            reports[info.id, default: []].append(record)
+        case .socketUpdated(_, let id, _, _), .joined(_, _, let id), .left(_, _, let id):
+            reports[id, default: []].append(record)
+        case .socketDisconnected(_, let id, _, _):
+            disconnected.insert(id)
+            reports[id] = nil
+        case .namespaceCreated, .engineOpened, .engineUpgraded, .engineClosed, .note:
+            break
+        }
+    }
 }

@@ -113,4 +113,24 @@ struct AdminFeedSnapshotTests {
         #expect(state.log.all.filter { $0.kind == .connect }.isEmpty, "a snapshot is not 5,000 connections")
         #expect(state.log.all.contains { $0.summary == "5000 socket(s) on the server" })
     }
+
+    @Test("reports that came between the connection and the snapshot are kept: a socket that connected, a join the snapshot missed, a disconnection")
+    func reportsBeforeTheSnapshot() throws {
+        let feed = try AdminFeed(options: AttachOptions(url: "http://127.0.0.1:1"))
+        var state = MonitorState()
+        // Before a reconnection: a socket the server no longer has.
+        feed.inbox.push(.structural(.socketConnected(info(7))))
+        feed.drain(into: &state)
+        #expect(state.sockets["s7"] != nil)
+        feed.inbox.push(.linked)
+        feed.inbox.push(.structural(.socketConnected(info(9))))
+        feed.inbox.push(.structural(.joined(namespace: "/", room: "late", socketID: "s1")))
+        feed.inbox.push(.structural(.socketDisconnected(namespace: "/", id: "s2", reason: "transport close", description: nil)))
+        feed.drain(into: &state)
+        // Gathered before all three reports: it lists s2, and s1 without its join.
+        feed.inbox.push(.allSockets([info(1), info(2), info(3)]))
+        feed.drain(into: &state)
+        #expect(Set(state.sockets.keys) == ["s1", "s3", "s9"], "s9 connected after the snapshot was taken, s2 left, s7 left while away")
+        #expect(state.members(of: "late", in: "/") == ["s1"])
+    }
 }

@@ -80,6 +80,8 @@ struct AdminFeedLiveTests {
             #expect(state.sockets[id]?.eventsIn ?? 0 >= 2)
             admin.emitServerStats()
             #expect(await eventually { feed.drain(into: &state); return state.servers.count == 1 })
+            #expect(await eventually { feed.drain(into: &state); return state.totals.packetsIn >= 2 },
+                    "the stats' aggregated packets count into the rates: \(state.totals)")
             #expect(feed.engineClientCount == 2, "the client and the feed itself")
             await manager.shutdown()
             #expect(await eventually { feed.drain(into: &state); return state.sockets[id] == nil })

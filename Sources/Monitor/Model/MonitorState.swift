@@ -281,7 +281,15 @@ public struct MonitorState: Sendable {
                             summary: summary, payload: [info.handshake.json], payloadBytes: 512))
     }
 
-    private mutating func disconnect(namespace: String, id: String, reason: String, description: String?, time: Int64) {
+    /// Removes a socket that a feed's fresh snapshot no longer lists (it left while the
+    /// console was not connected): out of the tables, without a stream line each.
+    package mutating func forgetSocket(_ id: String, time: Int64) {
+        guard let namespace = sockets[id]?.namespace else { return }
+        disconnect(namespace: namespace, id: id, reason: "", description: nil, time: time, logged: false)
+    }
+
+    private mutating func disconnect(namespace: String, id: String, reason: String, description: String?, time: Int64,
+                                     logged: Bool = true) {
         gone.insert(id)
         guard let entry = sockets.removeValue(forKey: id) else { return }
         namespaces[namespace]?.sockets.remove(id)
@@ -291,6 +299,7 @@ public struct MonitorState: Sendable {
         }
         if engineSockets[entry.engineID]?[namespace] == id { engineSockets[entry.engineID]?[namespace] = nil }
         revision += 1
+        guard logged else { return }
         var summary = "disconnected: " + reason
         if let description { summary += " (" + Sanitizer.clean(description, limit: 80) + ")" }
         log.append(LogEntry(time: time, kind: .disconnect, direction: .system, namespace: namespace, socketID: id, summary: summary))
