@@ -449,5 +449,32 @@ tt_keys q; tt_keys y
 check "attach: it leaves on q" wait_dead 30
 tt_stop
 
+echo "# attach to python-socketio's instrument() (a server nobody here wrote)"
+mkfifo "$WORK/python-stdin"
+"$PY" "$ROOT/Tests/Console/instrumented_server.py" <"$WORK/python-stdin" >"$WORK/python.out" 2>"$WORK/python.err" &
+PIDS+=($!)
+exec 7>"$WORK/python-stdin"   # the server runs until this closes (at exit)
+wait_line "$WORK/python.out" "PORT " 60 >/dev/null
+PORT=$(sed -n 's/^PORT \([0-9]*\)$/\1/p' "$WORK/python.out")
+rm -f "$WORK/exit"
+tt_start attach "$BIN attach http://127.0.0.1:$PORT; echo \$? > $WORK/exit" 140 40
+check "attach python: connected, every socket and event reported (ALL_EVENTS)" tt_wait "(connected via" 60
+client ivy --query user=ivy
+IVY=$(sid_of ivy)
+check "attach python: ivy's socket appears" tt_wait "$IVY" 60
+command_line "show $IVY"
+check "attach python: details show the query" tt_wait "user = ivy" 30
+tt_keys k
+check "attach python: k asks for confirmation" tt_wait "Kick $IVY" 30
+tt_keys y
+check "attach python: k then y kicks ivy" wait_line "$WORK/ivy.jsonl" '"reason"' 30
+tt_keys Escape
+command_line "emit --ack 1000 hello"
+check "attach python: emit --ack says the server returns no replies" tt_wait "does not return replies" 30
+tt_keys q; tt_keys y
+check "attach python: it leaves on q" wait_dead 30
+tt_stop
+exec 7>&-
+
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" = 0 ]
