@@ -269,6 +269,13 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // `sioconsole --demo`: a small chat on the embedded server and real Swift clients
+        // driving it over loopback, so a newcomer sees every pane move.
+        .target(
+            name: "ConsoleDemo",
+            dependencies: ["SocketIO", "SocketIOClient"],
+            swiftSettings: strictSettings
+        ),
         // The console's model fed over the Admin UI protocol by the Swift client: what
         // `sioconsole attach URL` watches (issue 10).
         .target(
@@ -321,6 +328,7 @@ let package = Package(
             name: "sioconsole",
             dependencies: [
                 "AdminFeed",
+                "ConsoleDemo",
                 "BenchmarkHandlers",
                 "ConsoleUI",
                 "Monitor",

@@ -44,7 +44,8 @@ extension AdminFeed {
     private func applyBacklog(_ backlog: inout Backlog, to state: inout MonitorState) -> Bool {
         var applied = false
         var next = 0
-        while true {
+        // Bounded like a snapshot: what waited behind one goes in slices too.
+        while next < Backlog.updateSlice {
             if !backlog.snapshot.isEmpty {
                 let now = WallClock.nanoseconds()
                 let slice = backlog.snapshot.prefix(Backlog.snapshotSlice)

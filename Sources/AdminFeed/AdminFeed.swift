@@ -57,7 +57,7 @@ public final class AdminFeed: MonitorFeed {
         var url = try EngineClientURL(options.url)
         url.pathname = "/"
         manager = Manager(url: url, options: client)
-        inbox = AdminInbox(link: FeedLink(url: options.url, namespace: options.namespace), packetLimit: configuration.packetsPerDrain * 8)
+        inbox = AdminInbox(link: FeedLink(url: options.url, namespace: options.namespace), packetLimit: configuration.packetsPerDrain * 2)
         let session = self.session
         let (username, password) = (options.username, options.password)
         // The session id the server handed out when there is one (as the web Admin UI

@@ -5,6 +5,9 @@ import Monitor
 struct Backlog: Sendable {
     /// Sockets applied per drain: about a millisecond of work on this machine's release build.
     static let snapshotSlice = 2_000
+    /// Other updates applied per drain: what piled up behind a snapshot (under a flood,
+    /// thousands of events) never goes in one frame.
+    static let updateSlice = 2_000
     var snapshot: ArraySlice<SnapshotItem> = []
     var snapshotCount = 0
     var deferred: [AdminUpdate] = []

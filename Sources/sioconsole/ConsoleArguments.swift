@@ -15,6 +15,7 @@ struct ConsoleArguments: Equatable {
     var logFile: String?
     var namespaces: [String] = []
     var benchHandlers = false
+    var demo = false
     var adapter: String?
     var admin = AdminCommandLine()
     var help = false
@@ -30,7 +31,7 @@ struct ConsoleArguments: Equatable {
     /// Flags that only the embedded server uses.
     static let embeddedOnly: Set<String> = [
         "--host", "--port", "--cors-origin", "--ping-interval", "--ping-timeout", "--recovery", "--namespace",
-        "--bench-handlers", "--adapter", "--admin", "--admin-user", "--admin-password-hash", "--admin-readonly", "--admin-mode",
+        "--bench-handlers", "--demo", "--adapter", "--admin", "--admin-user", "--admin-password-hash", "--admin-readonly", "--admin-mode",
     ]
     /// Flags that only `attach` uses.
     static let attachOnly: Set<String> = ["--user", "--password-file", "--websocket-only"]
@@ -39,9 +40,10 @@ struct ConsoleArguments: Equatable {
     usage: sioconsole attach URL [--admin-namespace /admin] [--path /socket.io/] [--user NAME]
                       [--password-file FILE] [--websocket-only] [--read-only] [--theme NAME|PATH]
                       [--headless] [--log FILE]
+           sioconsole --demo
            sioconsole [--host 127.0.0.1] [--port 3000] [--path /socket.io/] [--cors-origin ORIGIN…]
                       [--ping-interval ms] [--ping-timeout ms] [--recovery] [--theme NAME|PATH]
-                      [--read-only] [--headless] [--log FILE] [--namespace /NAME…] [--bench-handlers]
+                      [--read-only] [--headless] [--log FILE] [--namespace /NAME…] [--bench-handlers] [--demo]
                       [--adapter postgres://USER@HOST:PORT/DB] [--admin] [--admin-user NAME
                       --admin-password-hash HASH] [--admin-readonly] [--admin-mode MODE]
                       [--admin-namespace /NAME]
@@ -81,6 +83,9 @@ struct ConsoleArguments: Equatable {
                             namespaces that exist)
       --bench-handlers      install the benchmark's handlers on / (join, broadcast, message,
                             message-with-ack), for measuring the server with the console on
+      --demo                simulated traffic: a small chat on / and two dozen real Socket.IO
+                            clients in this process that join rooms, chat, ack, upgrade, leave
+                            and come back, so every pane moves
       --adapter URL         run on the PostgreSQL cluster adapter (postgres://…): the console
                             then shows the cluster's nodes (n, :nodes) and the sockets of every
                             node, and acts on them through the cluster
@@ -163,6 +168,7 @@ struct ConsoleArguments: Equatable {
                     result.namespaces.append(arguments[index])
                 }
             case "--bench-handlers": result.benchHandlers = true
+            case "--demo": result.demo = true
             case "--adapter": result.adapter = try value(argument)
             case "-h", "--help": result.help = true
             default:

@@ -1,4 +1,5 @@
 import BenchmarkHandlers
+import ConsoleDemo
 import ConsoleUI
 import Dispatch
 import EngineIO
@@ -87,6 +88,7 @@ do {
 }
 for name in arguments.namespaces { _ = io.of(name) }
 if arguments.benchHandlers { BenchmarkHandlers.install(on: io.of("/")) }
+if arguments.demo { DemoRoom.install(on: io.of("/")) }
 
 /// Runs async work from this synchronous top level (the main thread is not a task).
 func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
@@ -112,6 +114,11 @@ do {
 } catch {
     fail("cannot listen on \(host):\(requestedPort): \(error)", code: 1)
 }
+
+// The demo's clients connect over loopback whatever address the server listens on.
+let demoHost = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : (host.contains(":") ? "[\(host)]" : host)
+let demo = arguments.demo ? DemoTraffic(url: "http://\(demoHost):\(port)") : nil
+demo?.start()
 
 var consoleOptions = ConsoleOptions()
 consoleOptions.theme = arguments.theme
@@ -140,6 +147,7 @@ if arguments.headless {
     }
 }
 console.feed.stop()
+if let demo { try? blocking { await demo.stop() } }
 try? blocking { await io.close() }
 switch outcome {
 case .quit, .endOfInput: exit(0)

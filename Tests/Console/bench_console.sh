@@ -78,6 +78,20 @@ EOF
 rm -f "$RESULTS"
 fi
 
+measure_keys() {   # label count
+  local samples=() i start
+  for i in $(seq 1 "$2"); do
+    start=$(date +%s%N)
+    tt_keys '?'
+    until tt_screen | grep -qF "this help"; do :; done
+    samples+=($(( ($(date +%s%N) - start) / 1000000 )))
+    tt_keys Escape
+    tt_wait_gone "this help" 5 >/dev/null
+    sleep 0.2
+  done
+  echo "$1 key -> screen (ms): ${samples[*]}"
+}
+
 echo "# keystroke latency with $N sockets and a broadcast flood"
 PORT=$(free_port)
 tt_start latency "$BIN --bench-handlers --port $PORT" 120 40
@@ -93,35 +107,12 @@ while [ "$(date +%s)" -lt "$deadline" ]; do
 done
 sleep 3
 tt_screen | head -2
-samples=()
-for i in $(seq 1 10); do
-  start=$(date +%s%N)
-  tt_keys '?'
-  until tt_screen | grep -qF "this help"; do :; done
-  samples+=($(( ($(date +%s%N) - start) / 1000000 )))
-  tt_keys Escape
-  tt_wait_gone "this help" 5 >/dev/null
-  sleep 0.2
-done
-echo "key -> screen (ms): ${samples[*]}"
+measure_keys "embedded, under the flood:" 10
 tt_screen | head -2
 wait "$GENERATOR"
 tt_stop
 
 echo "# attach: $N sockets on a server with --admin, a broadcast flood"
-measure_keys() {   # label count
-  local samples=() i start
-  for i in $(seq 1 "$2"); do
-    start=$(date +%s%N)
-    tt_keys '?'
-    until tt_screen | grep -qF "this help"; do :; done
-    samples+=($(( ($(date +%s%N) - start) / 1000000 )))
-    tt_keys Escape
-    tt_wait_gone "this help" 5 >/dev/null
-    sleep 0.2
-  done
-  echo "$1 key -> screen (ms): ${samples[*]}"
-}
 PORT=$(free_port)
 setsid "$BARE" --port "$PORT" --admin --ping-interval 25000 --ping-timeout 20000 --connect-timeout 45000 >/dev/null 2>&1 &
 WATCHED=$!
@@ -131,6 +122,7 @@ GENERATOR=$!
 sleep 20   # the generator connects its N clients before the flood
 start=$(date +%s%N)
 tt_start attach "$BIN attach http://127.0.0.1:$PORT" 140 40
+tt_wait "(connected via" 30 >/dev/null   # the process started and connected: now keys
 measure_keys "while all_sockets loads:" 5
 deadline=$(( $(date +%s) + 90 ))
 while [ "$(date +%s)" -lt "$deadline" ]; do

@@ -8,7 +8,6 @@ connect to the watched server; the console must list them with their handshake a
 stream their events both ways, and act on them through the protocol's commands. Every wait
 is bounded, and generously (WAIT): a bound only ends a wait that failed.
 """
-import json
 import os
 import socket
 import subprocess
@@ -19,14 +18,13 @@ import bcrypt
 import pytest
 
 from console_client import Client
+from headless_process import REPLY_TYPES, WAIT, HeadlessProcess
 from process_lines import Lines, stop_process
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CONSOLE = os.environ.get("SIOCONSOLE", os.path.join(ROOT, ".build", "debug", "sioconsole"))
 E2E_SERVER = os.environ.get("SIO_E2E_SERVER", os.path.join(ROOT, ".build", "debug", "sio-e2e-server"))
 INSTRUMENTED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "instrumented_server.py")
-REPLY_TYPES = ("reply", "sockets", "rooms", "socket", "nodes", "help")
-WAIT = 30  # seconds: a reply, an event, a disconnect
 SLOW_WAIT = 60  # seconds: a process starting, a reconnection with backoff
 
 
@@ -66,27 +64,12 @@ class PythonServer:
                 self.process.kill()
 
 
-class Attached:
+class Attached(HeadlessProcess):
     """A running `sioconsole attach URL --headless` and the JSON lines it wrote."""
 
     def __init__(self, url, *arguments, env=None):
-        self.process = subprocess.Popen([CONSOLE, "attach", url, "--headless", *arguments],
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                        env={**os.environ, **(env or {})})
-        self.output = Lines(self.process.stdout, json.loads,
-                            describe_exit=lambda: f"sioconsole exited ({self.process.poll()})")
+        super().__init__([CONSOLE, "attach", url, "--headless", *arguments], env)
         self.banner = self.next(lambda line: line["type"] == "attached", SLOW_WAIT)
-
-    def send(self, command):
-        self.process.stdin.write((command + "\n").encode())
-        self.process.stdin.flush()
-
-    def next(self, predicate, timeout=WAIT):
-        return self.output.next(predicate, timeout)
-
-    def reply(self, command, timeout=WAIT):
-        self.send(command)
-        return self.next(lambda line: line["type"] in REPLY_TYPES, timeout)
 
     def wait_socket(self, sid, timeout=SLOW_WAIT):
         """Waits until `sockets` lists `sid` (a socket's connection reaches the console
@@ -105,9 +88,6 @@ class Attached:
                 return last
             time.sleep(0.2)
         raise AssertionError(f"timed out after {timeout}s waiting for {what}; last: {last!r}")
-
-    def close(self):
-        stop_process(self.process, WAIT)
 
 
 def start(closing, thing):

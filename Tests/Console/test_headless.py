@@ -9,13 +9,11 @@ client did NOT get something first waits for two more Engine.IO pings on its con
 import json
 import os
 import queue
-import subprocess
-import threading
 import time
 
 import pytest
 
-from process_lines import Lines, stop_process
+from headless_process import HeadlessProcess
 from console_client import Client
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -25,37 +23,15 @@ PING_INTERVAL_MS = 1000
 WAIT = 30  # seconds: the bound of every wait (it only ends one that failed)
 
 
-class Headless:
-    """A running `sioconsole --headless` and the JSON lines it wrote."""
+class Headless(HeadlessProcess):
+    """A running `sioconsole --headless` (its own embedded server) and the JSON lines it wrote."""
 
     def __init__(self, *arguments):
-        self.process = subprocess.Popen(
-            [BINARY, "--headless", "--port", "0", "--namespace", "/admin",
-             "--ping-interval", str(PING_INTERVAL_MS), *arguments],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        )
-        self.output = Lines(self.process.stdout, json.loads,
-                            describe_exit=lambda: f"sioconsole exited ({self.process.poll()})")
-        self.raw = self.output.raw
-        self.seen = self.output.seen
+        super().__init__([BINARY, "--headless", "--port", "0", "--namespace", "/admin",
+                          "--ping-interval", str(PING_INTERVAL_MS), *arguments])
         banner = self.next(lambda line: line["type"] == "listening")
         self.port = banner["port"]
         self.url = f"http://127.0.0.1:{self.port}"
-
-    def send(self, command):
-        self.process.stdin.write((command + "\n").encode())
-        self.process.stdin.flush()
-
-    def next(self, predicate, timeout=WAIT):
-        """The first line (seen before or arriving within `timeout`) that matches."""
-        return self.output.next(predicate, timeout)
-
-    def reply(self, command, timeout=WAIT):
-        self.send(command)
-        return self.next(lambda line: line["type"] in ("reply", "sockets", "rooms", "socket", "nodes", "help"), timeout)
-
-    def close(self):
-        stop_process(self.process, WAIT)
 
 
 @pytest.fixture
@@ -262,3 +238,25 @@ def test_admin_flags_serve_the_admin_ui_protocol_from_the_embedded_server(client
         assert {("/", alice.sid()), ("/ops", admin.sid("/ops"))} <= ids
     finally:
         running.close()
+
+
+def test_demo_traffic_moves_every_pane():
+    """`--demo`: real clients in the process connect with names, enter rooms, chat (events
+    both ways), ping with acknowledgements, and some stay on polling."""
+    demo = Headless("--demo")
+    try:
+        connects = set()
+        while len(connects) < 8:
+            connects.add(demo.next(lambda line: line["type"] == "connect")["socket"])
+        demo.next(lambda line: line["type"] == "join" and line["nsp"] == "/")
+        demo.next(lambda line: line["type"] == "event" and line["dir"] == "in" and line.get("event") == "say", 60)
+        demo.next(lambda line: line["type"] == "event" and line["dir"] == "out" and line.get("event") == "said", 60)
+        demo.next(lambda line: line["type"] == "ack" and line["dir"] == "out", 60)
+        listing = demo.reply("sockets")
+        transports = {row["transport"] for row in listing["sockets"]}
+        assert "polling" in transports and "websocket" in transports, transports
+        shown = demo.reply("show " + listing["sockets"][0]["id"])
+        assert isinstance(shown["socket"]["data"]["name"], str), shown
+    finally:
+        demo.close()
+
