@@ -73,6 +73,32 @@ import Testing
         }
     }
 
+    @Test func eventReportsOverTheBudgetOfASecondAreDroppedAndCounted() async throws {
+        var options = AdminOptions(auth: .none)
+        options.maxEventReportsPerSecond = 3
+        let clock = TestAdminClock()
+        try await withInstrumentedServer(options, clock: clock) { _, admin, port in
+            let watcher = try await TestSocketIOClient.connect(port: port, namespace: "/admin")
+            defer { Task { await watcher.close() } }
+            _ = try await watcher.event("config")
+            for index in 0..<5 { admin.reportEventIfWatched("event_sent") { ["/", "id", .array(["tick", .int(Int64(index))])] } }
+            #expect(admin.droppedEventCount == 2)
+            // The next second has a budget of its own.
+            clock.set(milliseconds: 1_700_000_001_500, uptime: 43.5)
+            admin.reportEventIfWatched("event_sent") { ["/", "id", .array(["tick", 5])] }
+            admin.report("room_joined", ["/", "fence", "id"])
+            var ticks: [JSONValue] = []
+            while true {
+                let packet = try await watcher.nextPacket(timeout: .seconds(30))
+                guard packet.kind.isEvent, packet.namespace == "/admin", case .array(let items) = try JSONValue(parsing: packet.payload) else { continue }
+                if items.first == "room_joined" { break }
+                if items.first == "event_sent" { ticks.append(items[3][1] ?? .null) }
+            }
+            #expect(ticks == [0, 1, 2, 5], "three in the first second, then the next second's")
+            #expect(admin.droppedEventCount == 2)
+        }
+    }
+
     @Test func socketsCarryEventListenersOnlyWhileAnAdminClientWatches() async throws {
         try await withInstrumentedServer { io, admin, port in
             let user = try await TestSocketIOClient.connect(port: port)
@@ -82,7 +108,9 @@ import Testing
             // Nobody watches: a delivery to this socket finds no outgoing listener to feed.
             #expect(socket.listenersAny().isEmpty && socket.listenersAnyOutgoing().isEmpty)
             let watcher = try await TestSocketIOClient.connect(port: port, namespace: "/admin")
-            #expect(socket.listenersAny().count == 1 && socket.listenersAnyOutgoing().count == 1)
+            // The admin's connection handler installs them on the server's loop, right after
+            // the CONNECT reply that `connect` waits for: wait for it, bounded.
+            #expect(await eventually { socket.listenersAny().count == 1 && socket.listenersAnyOutgoing().count == 1 })
             await watcher.close()
             #expect(await eventually { socket.listenersAnyOutgoing().isEmpty && socket.listenersAny().isEmpty })
         }

@@ -19,6 +19,11 @@ public struct AdminOptions: Sendable {
     /// How many packets may wait for one admin client before its events are dropped
     /// (Node buffers without limit; a slow admin client must not grow the server's memory).
     public var maxBufferedPackets = 1_000
+    /// The most `event_received` and `event_sent` reports this server sends in one second;
+    /// the rest of that second's are dropped and counted (`droppedAdminEvents` in
+    /// `server_stats`). `nil` sends every one, as Node does (a broadcast to 10,000 sockets is
+    /// then 10,000 reports).
+    public var maxEventReportsPerSecond: Int? = 2_000
     /// How long an `emit` with an acknowledgement (feature ``AdminFeature/emitWithAck``)
     /// waits for the clients' replies.
     public var emitAckTimeout: Duration = .seconds(5)

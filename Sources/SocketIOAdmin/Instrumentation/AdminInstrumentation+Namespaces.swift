@@ -63,10 +63,10 @@ extension AdminInstrumentation {
             let id = socket.id
             return [
                 socket.onAny { [weak self] event, arguments in
-                    self?.reportIfWatched("event_received") { [.string(name), .string(id), .array([.string(event)] + arguments)] }
+                    self?.reportEventIfWatched("event_received") { [.string(name), .string(id), .array([.string(event)] + arguments)] }
                 },
                 socket.onAnyOutgoing { [weak self] event, arguments in
-                    self?.reportIfWatched("event_sent") { [.string(name), .string(id), .array([.string(event)] + arguments)] }
+                    self?.reportEventIfWatched("event_sent") { [.string(name), .string(id), .array([.string(event)] + arguments)] }
                 },
             ]
         }
@@ -79,6 +79,17 @@ extension AdminInstrumentation {
         if watched { startCountingPackets() }
         guard options.mode == .development else { return }
         taps.setTapping(watched, install: installTaps)
+    }
+
+    /// Reports a socket's event (`event_received`, `event_sent`) within this second's
+    /// budget (``AdminOptions/maxEventReportsPerSecond``); beyond it, counts it as dropped.
+    func reportEventIfWatched(_ event: String, _ build: () -> [JSONValue]) {
+        guard watchers.isWatched else { return }
+        guard eventBudget.take(atMilliseconds: clock.millisecondsSince1970()) else {
+            countOverBudgetEvent()
+            return
+        }
+        report(event, build() + [clock.nowJSON])
     }
 
     /// Reports `event` with the arguments `build` makes, then the current date when the

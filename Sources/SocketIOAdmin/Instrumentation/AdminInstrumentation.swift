@@ -25,10 +25,12 @@ public final class AdminInstrumentation: Sendable {
     let traffic = TrafficCounters()
     let watchers = AdminWatchers()
     let taps = EventTaps()
+    let eventBudget: EventReportBudget
     let packetCounting = NIOLockedValueBox(PacketCounting())
     let authenticator: AdminAuthenticator?
     let logger = Logger(label: "socket.io-admin")
     private let dropped = Atomic<Int>(0)
+    private let overBudgetSaid = Atomic<Bool>(false)
     private let timers = NIOLockedValueBox<[RepeatedTask]>([])
     private let hostname = ProcessInfo.processInfo.hostName
     private let pid = Int64(ProcessInfo.processInfo.processIdentifier)
@@ -50,6 +52,7 @@ public final class AdminInstrumentation: Sendable {
         self.server = server
         self.options = options
         self.clock = clock
+        self.eventBudget = EventReportBudget(perSecond: options.maxEventReportsPerSecond)
         self.serverId = options.serverId ?? ProcessInfo.processInfo.hostName
         self.supportedFeatures = AdminFeature.advertised(readonly: options.readonly, mode: options.mode)
         self.adminNamespace = server.of(options.namespaceName)
@@ -72,6 +75,16 @@ public final class AdminInstrumentation: Sendable {
         // One line per thousand: a flood must not flood the log too.
         if total % 1000 == 1 {
             logger.warning("an admin client does not keep up: events dropped", metadata: ["dropped": "\(total)"])
+        }
+    }
+
+    /// Counts an event report over ``AdminOptions/maxEventReportsPerSecond``: a drop like a
+    /// slow client's, said once in the log (a flood would say it thousands of times a second).
+    func countOverBudgetEvent() {
+        dropped.wrappingAdd(1, ordering: .relaxed)
+        if overBudgetSaid.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged {
+            logger.notice("event reports over the budget are dropped (counted in server_stats' droppedAdminEvents)",
+                          metadata: ["maxEventReportsPerSecond": "\(options.maxEventReportsPerSecond ?? 0)"])
         }
     }
 
