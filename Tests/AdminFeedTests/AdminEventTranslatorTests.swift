@@ -79,6 +79,15 @@ struct AdminEventTranslatorTests {
         #expect(server.health(now: 77 + 6_000_000_000) == .late)
     }
 
+    @Test("per-socket data: development mode, or a server older than modes; production mode advertises AGGREGATED_EVENTS alone")
+    func perSocketData() {
+        #expect(FeedLink(url: "u", namespace: "/admin", features: ["EMIT", "AGGREGATED_EVENTS", "ALL_EVENTS"]).perSocketData)
+        #expect(FeedLink(url: "u", namespace: "/admin", features: ["EMIT", "JOIN", "MJOIN"]).perSocketData, "admin-ui before 0.3")
+        #expect(FeedLink(url: "u", namespace: "/admin", features: []).perSocketData, "an old read-only server")
+        #expect(!FeedLink(url: "u", namespace: "/admin", features: ["AGGREGATED_EVENTS"]).perSocketData)
+        #expect(!FeedLink(url: "u", namespace: "/admin", features: ["EMIT", "AGGREGATED_EVENTS"]).perSocketData)
+    }
+
     @Test("config lists the features; session carries the id")
     func configAndSession() {
         guard case .config(let features)? = AdminEventTranslator.translate("config", [.object(["supportedFeatures": ["EMIT", "ALL_EVENTS"]])], time: 0) else {

@@ -67,7 +67,7 @@ public enum ConsoleRenderer {
                 segments.append(("  servers ", .header))
                 segments.append(("\(model.state.servers.count) (n)", .headerValue))
             }
-            if !link.features.isEmpty, !link.perSocketData { segments.append(("  aggregates only", .warning)) }
+            if !link.perSocketData { segments.append(("  aggregates only", .warning)) }
         }
         segments.append(("  up ", .header))
         segments.append((WallClock.duration(seconds: (now - model.startedAt) / 1_000_000_000), .headerValue))
@@ -210,7 +210,7 @@ public enum ConsoleRenderer {
                         row: rect.top + 2 + row, column: rect.left + 1, width: width, style: style, fill: selected)
         }
         if ids.isEmpty {
-            let perSocket = model.state.link.map { $0.features.isEmpty || $0.perSocketData } ?? true
+            let perSocket = model.state.link?.perSocketData ?? true
             let empty = perSocket ? "(no sockets)" : "(the server is in production mode: it sends no per-socket data, only its stats)"
             canvas.put(empty, row: rect.top + 2, column: rect.left + 1, width: width, .dim)
         }

@@ -99,9 +99,12 @@ public struct FeedLink: Sendable, Equatable {
     public var status: Status
     /// The features the server advertised in `config`.
     public var features: [String]
-    /// Whether the server reports every socket, room and event (development mode, Node's
-    /// `ALL_EVENTS`); a production-mode server sends only its stats.
-    public var perSocketData: Bool { features.contains("ALL_EVENTS") }
+    /// Whether the server reports every socket, room and event: development mode (Node's
+    /// `ALL_EVENTS`), or a server from before modes existed (`@socket.io/admin-ui` before
+    /// 0.3 advertises neither `ALL_EVENTS` nor `AGGREGATED_EVENTS`, and always reports
+    /// everything). A production-mode server advertises `AGGREGATED_EVENTS` alone and sends
+    /// only its stats.
+    public var perSocketData: Bool { features.contains("ALL_EVENTS") || !features.contains("AGGREGATED_EVENTS") }
 
     /// Creates a link description.
     public init(url: String, namespace: String, transport: String? = nil, status: Status = .connecting, features: [String] = []) {
