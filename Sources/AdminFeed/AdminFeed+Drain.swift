@@ -107,7 +107,7 @@ extension AdminFeed {
         let now = WallClock.nanoseconds()
         switch update {
         case .config(let features):
-            let mode = FeedLink(url: "", namespace: "", features: features).perSocketData
+            let mode = FeedLink.reportsPerSocket(features: features)
                 ? "development mode: every socket, room and event is reported"
                 : "production mode: the server sends only its stats (no sockets, rooms or events)"
             state.record(ConsoleNote(kind: .info, message: "server features: " + (features.isEmpty ? "none" : features.joined(separator: " ")) + " — " + mode))

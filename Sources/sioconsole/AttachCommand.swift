@@ -68,26 +68,19 @@ enum AttachCommand {
     /// state and the features.
     static func banner(_ feed: AdminFeed, options: AttachOptions) -> String {
         let deadline = WallClock.nanoseconds() + bannerWait
-        while WallClock.nanoseconds() < deadline {
-            if !feed.supportedFeatures.isEmpty { break }
+        waiting: while WallClock.nanoseconds() < deadline, feed.supportedFeatures.isEmpty {
             switch feed.link.status {
-            case .refused, .reconnecting: return bannerText(feed, options: options)
-            case .connecting, .connected: break
+            case .refused, .reconnecting: break waiting
+            case .connecting, .connected: usleep(20_000)
             }
-            usleep(20_000)
         }
-        return bannerText(feed, options: options)
-    }
-
-    private static func bannerText(_ feed: AdminFeed, options: AttachOptions) -> String {
-        let link = feed.link
         var object = MonitorJSON.Object()
         object.add("type", "attached")
         object.add("url", options.url)
         object.add("namespace", options.namespace)
         object.add("path", options.path)
         object.add("readOnly", options.readOnly)
-        object.add("status", link.summary)
+        object.add("status", feed.link.summary)
         object.add("features", strings: feed.supportedFeatures)
         return object.text
     }

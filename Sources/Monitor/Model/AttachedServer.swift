@@ -104,7 +104,13 @@ public struct FeedLink: Sendable, Equatable {
     /// 0.3 advertises neither `ALL_EVENTS` nor `AGGREGATED_EVENTS`, and always reports
     /// everything). A production-mode server advertises `AGGREGATED_EVENTS` alone and sends
     /// only its stats.
-    public var perSocketData: Bool { features.contains("ALL_EVENTS") || !features.contains("AGGREGATED_EVENTS") }
+    public var perSocketData: Bool { Self.reportsPerSocket(features: features) }
+
+    /// Whether a server advertising `features` reports every socket, room and event
+    /// (see ``perSocketData``).
+    public static func reportsPerSocket(features: [String]) -> Bool {
+        features.contains("ALL_EVENTS") || !features.contains("AGGREGATED_EVENTS")
+    }
 
     /// Creates a link description.
     public init(url: String, namespace: String, transport: String? = nil, status: Status = .connecting, features: [String] = []) {
