@@ -22,6 +22,11 @@ public final class PostgresClusterBus: ClusterBus, @unchecked Sendable {
         var cleanupTask: Task<Void, Never>?
         var listenFailures = 0
         var connected = false
+        /// LISTEN connections open now, and the most ever open at once (tests check it is 1).
+        var openListenConnections = 0
+        var mostListenConnectionsAtOnce = 0
+        /// The channels the open LISTEN connection listens on.
+        var listeningChannels: Set<String> = []
         var closed = false
     }
     private let state = NIOLockedValueBox(State())
@@ -40,6 +45,10 @@ public final class PostgresClusterBus: ClusterBus, @unchecked Sendable {
     public var isListening: Bool { state.withLockedValue { $0.connected } }
     /// How many times the LISTEN connection failed or dropped.
     public var listenFailures: Int { state.withLockedValue { $0.listenFailures } }
+    /// The channels the LISTEN connection listens on now (empty while it is down).
+    var listeningChannels: Set<String> { state.withLockedValue { $0.listeningChannels } }
+    /// The most LISTEN connections this bus ever had open at once: more than 1 is a bug.
+    var mostListenConnectionsAtOnce: Int { state.withLockedValue { $0.mostListenConnectionsAtOnce } }
 
     private func channel(_ namespace: String) -> String { "\(options.channelPrefix)#\(namespace)" }
 
@@ -119,16 +128,23 @@ public final class PostgresClusterBus: ClusterBus, @unchecked Sendable {
     }
 
     /// (Re)starts the LISTEN loop with every channel subscribed now.
+    ///
+    /// The new loop replaces the current one in a single step under the lock and waits for it
+    /// to end before connecting: namespaces subscribing at the same moment (a server starting
+    /// with several) must never leave two loops running, or every notification would be
+    /// delivered twice.
     private func restartListening() {
-        let previous = state.withLockedValue { $0.listenTask }
+        let previous = state.withLockedValue { state -> Task<Void, Never>? in
+            guard !state.closed else { return nil }
+            let previous = state.listenTask
+            state.listenTask = Task { [self] in
+                await previous?.value
+                await listenForever()
+            }
+            return previous
+        }
+        // Cancelled outside the lock: its cancellation handlers close a connection.
         previous?.cancel()
-        let task = Task { [self] in
-            await previous?.value
-            await listenForever()
-        }
-        state.withLockedValue { state in
-            if state.closed { task.cancel() } else { state.listenTask = task }
-        }
     }
 
     private func listenForever() async {
@@ -136,7 +152,12 @@ public final class PostgresClusterBus: ClusterBus, @unchecked Sendable {
             let channels = state.withLockedValue { Array($0.handlers.keys) }
             do {
                 let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
-                state.withLockedValue { $0.connected = true }
+                state.withLockedValue { state in
+                    state.connected = true
+                    state.openListenConnections += 1
+                    state.mostListenConnectionsAtOnce = max(state.mostListenConnectionsAtOnce, state.openListenConnections)
+                    state.listeningChannels = Set(channels)
+                }
                 logger.info("cluster LISTEN connected", metadata: ["channels": "\(channels)"])
                 await withTaskCancellationHandler {
                     await withTaskGroup(of: Void.self) { group in
@@ -157,6 +178,10 @@ public final class PostgresClusterBus: ClusterBus, @unchecked Sendable {
                     connection.close().whenComplete { _ in }
                 }
                 try? await connection.close()
+                state.withLockedValue { state in
+                    state.openListenConnections -= 1
+                    state.listeningChannels = []
+                }
             } catch {
                 logger.warning("cluster LISTEN connection failed", metadata: ["error": "\(error)"])
             }
