@@ -44,7 +44,8 @@ public final class AdminFeed: MonitorFeed {
     ///   - configuration: Limits of the model.
     ///   - clientOptions: The Socket.IO client's options (tests give a clock and timers);
     ///     the path, transports and reconnection settings are taken from `options`.
-    /// - Throws: ``SocketIOClientError`` for a URL the client cannot use.
+    /// - Throws: ``SocketIOClientError`` for a URL the client cannot use; ``AttachTLSError``
+    ///   for a trust file it cannot read.
     public init(options: AttachOptions, configuration: MonitorConfiguration = MonitorConfiguration(),
                 clientOptions: SocketIOClientOptions = SocketIOClientOptions()) throws {
         self.options = options
@@ -54,6 +55,7 @@ public final class AdminFeed: MonitorFeed {
         client.autoConnect = false
         client.reconnectionDelayMax = options.reconnectionDelayMax
         if options.websocketOnly { client.transports = [.websocket] }
+        if let tls = try options.tlsConfiguration() { client.tlsConfiguration = tls }
         var url = try EngineClientURL(options.url)
         url.pathname = "/"
         manager = Manager(url: url, options: client)

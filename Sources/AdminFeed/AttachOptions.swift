@@ -15,6 +15,11 @@ public struct AttachOptions: Sendable {
     public var websocketOnly = false
     /// Refuse every acting command, whatever the server allows.
     public var readOnly = false
+    /// A PEM file of certificates to trust for an `https` server, besides the system's
+    /// (a private CA, or the server's own self-signed certificate).
+    public var trustedCertificatesFile: String?
+    /// Verify the server's certificate (off only for a test server, never in production).
+    public var verifiesCertificate = true
     /// The longest wait between two reconnection attempts.
     public var reconnectionDelayMax: Duration = .seconds(5)
 

@@ -1,3 +1,4 @@
+public import NIOSSL
 import SocketIOClient
 import Synchronization
 
@@ -11,6 +12,8 @@ public final class DemoTraffic: Sendable {
     public let url: String
     /// How many clients run at once.
     public let clientCount: Int
+    /// TLS for an `https` server (the embedded server's own certificate as trust root).
+    let tls: TLSConfiguration?
     private let tasks = Mutex<[Task<Void, Never>]>([])
 
     static let names = ["ada", "grace", "linus", "ken", "barbara", "dennis", "margaret", "alan", "edsger", "frances",
@@ -18,19 +21,20 @@ public final class DemoTraffic: Sendable {
     static let phrases = ["hello 👋", "anyone here?", "deploying now", "LGTM", "who broke main?", "coffee ☕",
                           "it works on my machine", "rebasing…", "ship it", "안녕하세요", "你好", "brb"]
 
-    /// Clients for the server at `url` (`http://127.0.0.1:PORT`).
-    public init(url: String, clients: Int = 24) {
+    /// Clients for the server at `url` (`http://127.0.0.1:PORT`, or `https://…` with `tls`).
+    public init(url: String, clients: Int = 24, tls: TLSConfiguration? = nil) {
         self.url = url
         self.clientCount = clients
+        self.tls = tls
     }
 
     /// Starts the clients, each a little after the one before.
     public func start() {
-        let url = self.url
+        let (url, tls) = (self.url, self.tls)
         let started = (0..<clientCount).map { index in
             Task.detached {
                 try? await Task.sleep(for: .milliseconds(150 * index))
-                await Self.live(index: index, url: url)
+                await Self.live(index: index, url: url, tls: tls)
             }
         }
         tasks.withLock { $0.append(contentsOf: started) }
@@ -47,11 +51,12 @@ public final class DemoTraffic: Sendable {
     }
 
     /// One client's life: sessions of a random length, with pauses between them, until cancelled.
-    static func live(index: Int, url: String) async {
+    static func live(index: Int, url: String, tls: TLSConfiguration?) async {
         let name = names[index % names.count] + (index < names.count ? "" : String(index / names.count + 1))
         while !Task.isCancelled {
             guard let parsed = try? EngineClientURL(url) else { return }
             var options = SocketIOClientOptions()
+            options.tlsConfiguration = tls
             if index % 4 == 3 { options.transports = [.polling] }
             let manager = Manager(url: parsed, options: options)
             let socket = manager.socket("/", auth: .object(["name": .string(name)]))

@@ -20,6 +20,9 @@ struct E2EOptions {
     /// How long fetchSockets/serverSideEmitWithAck wait for the other servers, in milliseconds.
     var requestsTimeout: Int?
     var recovery = false
+    /// PEM files for `https`/`wss`; both or neither.
+    var tlsCertificate: String?
+    var tlsKey: String?
     var admin = AdminCommandLine()
 
     static let usage = """
@@ -29,6 +32,7 @@ struct E2EOptions {
                               [--heartbeat-interval 5000] [--heartbeat-timeout 10000] [--requests-timeout 5000]
                               [--admin] [--admin-user NAME --admin-password-hash HASH] [--admin-readonly]
                               [--admin-mode development|production] [--admin-namespace /admin]
+                              [--tls-cert FILE --tls-key FILE]
         The server of the official protocol test suites, on one port:
           /engine.io/  a plain Engine.IO v4 echo server;
           /socket.io/  Socket.IO with namespaces / and /custom: emits "auth" on connection, and answers
@@ -39,6 +43,8 @@ struct E2EOptions {
           --heartbeat-interval, --heartbeat-timeout, --requests-timeout  the adapter's timing in
                        milliseconds: how often this server says it is alive, how long a silent server
                        still counts, how long cluster requests wait for the other servers.
+          --tls-cert, --tls-key  serve https and wss with this PEM certificate chain (own certificate
+                       first) and its PEM private key.
         \(AdminCommandLine.usage)
         Port 0 picks a free port; the bound address is printed as "listening on HOST:PORT".
         """
@@ -73,6 +79,8 @@ struct E2EOptions {
             case "--ping-timeout": options.pingTimeout = try integer(flag, value, in: 1...86_400_000)
             case "--max-payload": options.maxPayload = try integer(flag, value, in: 1...1_000_000_000)
             case "--adapter": options.adapter = value
+            case "--tls-cert": options.tlsCertificate = value
+            case "--tls-key": options.tlsKey = value
             case "--connect-timeout": options.connectTimeout = try integer(flag, value, in: 1...86_400_000)
             case "--header-timeout": options.headerTimeout = try integer(flag, value, in: 1...86_400_000)
             case "--heartbeat-interval": options.heartbeatInterval = try integer(flag, value, in: 1...86_400_000)
@@ -88,6 +96,9 @@ struct E2EOptions {
             default:
                 throw E2EOptionsError(message: "unknown option \(flag)\n\(usage)")
             }
+        }
+        if (options.tlsCertificate == nil) != (options.tlsKey == nil) {
+            throw E2EOptionsError(message: "--tls-cert and --tls-key go together")
         }
         return options
     }

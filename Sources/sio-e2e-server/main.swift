@@ -2,6 +2,7 @@ import EngineIO
 import Foundation
 import NIOCore
 import NIOPosix
+import NIOSSL
 import SocketIO
 import SocketIOAdmin
 import SocketIOPostgresAdapter
@@ -73,6 +74,18 @@ for name in ["/", "/custom"] {
     if options.adapter != nil { ClusterHandlers.install(on: io.of(name), nodeName: nodeName) }
 }
 
+let tls: NIOSSLContext?
+do {
+    if let certificate = options.tlsCertificate, let key = options.tlsKey {
+        tls = try EngineTLS.serverContext(certificateChainFile: certificate, privateKeyFile: key)
+    } else {
+        tls = nil
+    }
+} catch {
+    FileHandle.standardError.write(Data("\(error)\n".utf8))
+    exit(2)
+}
+
 let listener: any Channel
 do {
     listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -81,6 +94,7 @@ do {
         .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
         .childChannelInitializer { channel in
             channel.eventLoop.makeCompletedFuture {
+                if let tls { try EngineServer.addTLS(tls, to: channel) }
                 try EngineServer.configure(channel: channel, engines: [io.engine, echoEngine])
             }
         }

@@ -20,6 +20,8 @@ enum AttachCommand {
         options.namespace = arguments.attachNamespace
         options.path = arguments.path
         options.websocketOnly = arguments.websocketOnly
+        options.trustedCertificatesFile = arguments.trustedCertificatesFile
+        options.verifiesCertificate = !arguments.insecure
         options.readOnly = arguments.readOnly
         if let user = arguments.user {
             options.username = user
@@ -33,6 +35,8 @@ enum AttachCommand {
         let feed: AdminFeed
         do {
             feed = try AdminFeed(options: options)
+        } catch let error as AttachTLSError {
+            fail("attach: --tls-ca \(error)", 2)
         } catch {
             fail("attach: \(url) is not a URL the client can use: \(error)", 2)
         }

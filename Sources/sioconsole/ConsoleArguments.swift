@@ -17,6 +17,9 @@ struct ConsoleArguments: Equatable {
     var benchHandlers = false
     var demo = false
     var adapter: String?
+    /// The embedded server's PEM certificate chain and key for https/wss; both or neither.
+    var tlsCertificate: String?
+    var tlsKey: String?
     var admin = AdminCommandLine()
     var help = false
     /// `attach URL`: watch a running server over the Admin UI protocol instead of starting one.
@@ -25,6 +28,9 @@ struct ConsoleArguments: Equatable {
     var user: String?
     var passwordFile: String?
     var websocketOnly = false
+    /// attach: certificates to trust (PEM), and whether to verify the server's at all.
+    var trustedCertificatesFile: String?
+    var insecure = false
     /// The flags given, to refuse those of the other mode.
     var given: Set<String> = []
 
@@ -32,21 +38,22 @@ struct ConsoleArguments: Equatable {
     static let embeddedOnly: Set<String> = [
         "--host", "--port", "--cors-origin", "--ping-interval", "--ping-timeout", "--recovery", "--namespace",
         "--bench-handlers", "--demo", "--adapter", "--admin", "--admin-user", "--admin-password-hash", "--admin-readonly", "--admin-mode",
+        "--tls-cert", "--tls-key",
     ]
     /// Flags that only `attach` uses.
-    static let attachOnly: Set<String> = ["--user", "--password-file", "--websocket-only"]
+    static let attachOnly: Set<String> = ["--user", "--password-file", "--websocket-only", "--tls-ca", "--insecure"]
 
     static let usage = """
     usage: sioconsole attach URL [--admin-namespace /admin] [--path /socket.io/] [--user NAME]
-                      [--password-file FILE] [--websocket-only] [--read-only] [--theme NAME|PATH]
-                      [--headless] [--log FILE]
+                      [--password-file FILE] [--websocket-only] [--tls-ca FILE] [--insecure]
+                      [--read-only] [--theme NAME|PATH] [--headless] [--log FILE]
            sioconsole --demo
            sioconsole [--host 127.0.0.1] [--port 3000] [--path /socket.io/] [--cors-origin ORIGIN…]
                       [--ping-interval ms] [--ping-timeout ms] [--recovery] [--theme NAME|PATH]
                       [--read-only] [--headless] [--log FILE] [--namespace /NAME…] [--bench-handlers] [--demo]
                       [--adapter postgres://USER@HOST:PORT/DB] [--admin] [--admin-user NAME
                       --admin-password-hash HASH] [--admin-readonly] [--admin-mode MODE]
-                      [--admin-namespace /NAME]
+                      [--admin-namespace /NAME] [--tls-cert FILE --tls-key FILE]
 
     sioconsole attach URL watches a Socket.IO server that runs elsewhere (ours with --admin,
     Node's or python-socketio's with instrument()) over the Admin UI protocol, with the same
@@ -62,6 +69,9 @@ struct ConsoleArguments: Equatable {
                             a prompt on the terminal (never from an argument)
       --password-file FILE  read the password from the first line of FILE
       --websocket-only      connect over WebSocket only (no long-polling first)
+      --tls-ca FILE         for https: also trust the certificates in this PEM file (a private
+                            CA, or the server's own self-signed certificate)
+      --insecure            for https: do not verify the server's certificate (test servers only)
       --read-only, --theme, --headless, --log: as below
 
     the embedded server:
@@ -89,6 +99,8 @@ struct ConsoleArguments: Equatable {
       --adapter URL         run on the PostgreSQL cluster adapter (postgres://…): the console
                             then shows the cluster's nodes (n, :nodes) and the sockets of every
                             node, and acts on them through the cluster
+      --tls-cert FILE       serve https and wss with this PEM certificate chain (the server's
+      --tls-key FILE        own certificate first) and this PEM private key
     \(AdminCommandLine.usage)
       -h, --help            this help
 
@@ -137,6 +149,10 @@ struct ConsoleArguments: Equatable {
             case "--user": result.user = try value(argument)
             case "--password-file": result.passwordFile = try value(argument)
             case "--websocket-only": result.websocketOnly = true
+            case "--tls-ca": result.trustedCertificatesFile = try value(argument)
+            case "--insecure": result.insecure = true
+            case "--tls-cert": result.tlsCertificate = try value(argument)
+            case "--tls-key": result.tlsKey = try value(argument)
             case "--admin-namespace" where result.attachURL != nil:
                 let name = try value(argument)
                 result.attachNamespace = name.hasPrefix("/") ? name : "/" + name
@@ -192,6 +208,9 @@ struct ConsoleArguments: Equatable {
             }
         } else if let flag = result.given.intersection(attachOnly).sorted().first {
             throw ArgumentError("\(flag) is for attach: sioconsole attach URL \(flag) …")
+        }
+        if (result.tlsCertificate == nil) != (result.tlsKey == nil) {
+            throw ArgumentError("--tls-cert and --tls-key go together")
         }
         return result
     }

@@ -107,24 +107,31 @@ func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) thr
     return try result.withLock { $0! }.get()
 }
 
+let tls: EmbeddedTLS?
+do {
+    tls = try EmbeddedTLS(certificateFile: arguments.tlsCertificate, keyFile: arguments.tlsKey)
+} catch {
+    fail("\(error)", code: 2)
+}
 let host = arguments.host, requestedPort = arguments.port
 let port: Int
 do {
-    port = try blocking { try await io.listen(host: host, port: requestedPort) }
+    port = try blocking { try await io.listen(host: host, port: requestedPort, tls: tls?.server) }
 } catch {
     fail("cannot listen on \(host):\(requestedPort): \(error)", code: 1)
 }
+let scheme = tls == nil ? "http" : "https"
 
 // The demo's clients connect over loopback whatever address the server listens on.
 let demoHost = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : (host.contains(":") ? "[\(host)]" : host)
-let demo = arguments.demo ? DemoTraffic(url: "http://\(demoHost):\(port)") : nil
+let demo = arguments.demo ? DemoTraffic(url: "\(scheme)://\(demoHost):\(port)", tls: tls?.loopbackClient) : nil
 demo?.start()
 
 var consoleOptions = ConsoleOptions()
 consoleOptions.theme = arguments.theme
 consoleOptions.readOnly = arguments.readOnly
 consoleOptions.logFile = arguments.logFile
-consoleOptions.address = "\(host):\(port)\(arguments.path)"
+consoleOptions.address = "\(tls == nil ? "" : "https://")\(host):\(port)\(arguments.path)"
 consoleOptions.quitStopsServer = true
 if arguments.adapter != nil { consoleOptions.cluster = ClusterAdapterProbe() }
 let console = SocketIOConsole(server: io, options: consoleOptions)
@@ -136,6 +143,7 @@ if arguments.headless {
     banner.add("host", host)
     banner.add("port", port)
     banner.add("path", arguments.path)
+    banner.add("tls", tls != nil)
     banner.add("readOnly", arguments.readOnly)
     outcome = console.runHeadless(banner: banner.text)
 } else {

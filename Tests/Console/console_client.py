@@ -13,12 +13,12 @@ class Client:
     """A python-socketio client that records what it receives, in the order the server wrote
     it (sio_client.OrderedClient), and counts the Engine.IO pings."""
 
-    def __init__(self, url, namespaces=("/",), auth=None, query="", ack_reply=None, transports=None):
+    def __init__(self, url, namespaces=("/",), auth=None, query="", ack_reply=None, transports=None, http_session=None):
         self.events = queue.Queue()
         self.disconnects = queue.Queue()
         self.pings = 0
         self._pinged = threading.Condition()
-        self.sio = OrderedClient(reconnection=False)
+        self.sio = OrderedClient(reconnection=False, http_session=http_session)
         self.sio.eio.on_ping = self._on_ping
         for namespace in namespaces:
             self._handlers(namespace, ack_reply)

@@ -7,64 +7,49 @@ import NIOSSL
 import SocketIO
 import SocketIOClient
 import Testing
-import TestSupport
+@testable import TestSupport
 
 @Suite("https/wss, query and extra headers")
 struct TLSAndHeadersTests {
-    @Test("https and wss through swift-nio-ssl, with the server's certificate as trust root", arguments: TransportMode.allCases)
+    @Test("https and wss: io.listen(tls:) with PEM files, the client trusting that certificate", arguments: TransportMode.allCases)
     func tls(mode: TransportMode) async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sio-tls-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let (certPath, keyPath) = (folder.appendingPathComponent("cert.pem").path, folder.appendingPathComponent("key.pem").path)
-        let openssl = Process()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        openssl.arguments = [
-            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", keyPath, "-out", certPath,
-            "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-        ]
-        openssl.standardError = FileHandle.nullDevice
-        try openssl.run()
-        openssl.waitUntilExit()
-        #expect(openssl.terminationStatus == 0)
-
-        let certificates = try NIOSSLCertificate.fromPEMFile(certPath)
-        let serverTLS = TLSConfiguration.makeServerConfiguration(
-            certificateChain: certificates.map { .certificate($0) },
-            privateKey: .privateKey(try NIOSSLPrivateKey(file: keyPath, format: .pem))
-        )
-        let sslContext = try NIOSSLContext(configuration: serverTLS)
+        let certificate = try TestCertificate.generate()
+        defer { certificate.remove() }
+        let context = try EngineTLS.serverContext(certificateChainFile: certificate.certificatePath,
+                                                  privateKeyFile: certificate.keyPath)
         let server = SocketIOServer()
-        server.onConnection { socket in socket.on("echo") { arguments, ack in ack?.send(arguments) } }
-        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
-                    try server.attach(channel: channel, passThrough: false)
-                }
-            }
-            .bind(host: "127.0.0.1", port: 0).get()
-        let port = try #require(listener.localAddress?.port)
+        let secure = Signal<Bool>()
+        server.onConnection { socket in
+            secure.set(socket.handshake.secure)
+            socket.on("echo") { arguments, ack in ack?.send(arguments) }
+        }
+        let port = try await server.listen(port: 0, tls: context)
 
         var options = clientOptions(mode)
         var tls = TLSConfiguration.makeClientConfiguration()
-        tls.trustRoots = .certificates(certificates)
-        tls.certificateVerification = .noHostnameVerification
+        tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(certificate.certificatePath))
         options.tlsConfiguration = tls
-        let manager = try Manager("https://127.0.0.1:\(port)", options: options)
+        let manager = try Manager("https://localhost:\(port)", options: options)
         let socket = manager.socket().connect()
         let reply = try await socket.emitWithAck("echo", "over TLS", .binary(ByteBuffer(bytes: [1, 2])))
         #expect(reply == ["over TLS", .binary(ByteBuffer(bytes: [1, 2]))])
+        #expect(await secure.wait() == true)
         if mode == .upgrade {
             #expect(await eventually { manager.transport == .websocket })
         }
+
+        // Plain HTTP on the TLS port is not understood: that connection closes, nobody else notices.
+        let plain = try await RawTCPConnection.connect(port: port)
+        try await plain.send("GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        let answer = try await plain.readUntilClose()
+        #expect(!String(decoding: answer, as: UTF8.self).hasPrefix("HTTP/"))
+        #expect(try await socket.emitWithAck("echo", "still here") == ["still here"])
         await manager.shutdown()
 
         // Without the trust root the handshake fails, and says so.
         var untrusting = clientOptions(mode)
         untrusting.reconnection = false
-        let refused = try Manager("https://127.0.0.1:\(port)", options: untrusting)
+        let refused = try Manager("https://localhost:\(port)", options: untrusting)
         let error = Signal<SocketIOClientError>()
         let refusedSocket = refused.socket()
         refusedSocket.onConnectError { error.set($0) }
@@ -73,7 +58,24 @@ struct TLSAndHeadersTests {
         await refused.shutdown()
 
         await server.close()
-        try await listener.close()
+    }
+
+    @Test("a certificate or key file that cannot serve TLS is named in the error")
+    func unusableTLSFiles() throws {
+        let certificate = try TestCertificate.generate()
+        defer { certificate.remove() }
+        let missing = certificate.folder.appendingPathComponent("absent.pem").path
+        #expect(throws: EngineTLSError.self) {
+            _ = try EngineTLS.serverContext(certificateChainFile: missing, privateKeyFile: certificate.keyPath)
+        }
+        do {
+            // The certificate where the key should be.
+            _ = try EngineTLS.serverContext(certificateChainFile: certificate.certificatePath,
+                                            privateKeyFile: certificate.certificatePath)
+            Issue.record("a certificate was taken for a private key")
+        } catch let error as EngineTLSError {
+            #expect(error.file == certificate.certificatePath)
+        }
     }
 
     @Test("query parameters and extra headers reach the server's handshake", arguments: TransportMode.allCases)

@@ -2,6 +2,7 @@ public import NIOCore
 import NIOHTTP1
 import NIOWebSocket
 public import NIOPosix
+public import NIOSSL
 import NIOConcurrencyHelpers
 import Synchronization
 
@@ -100,11 +101,14 @@ extension EngineServer {
     /// - Parameters:
     ///   - host: the address to listen on.
     ///   - port: the port; 0 picks a free one.
+    ///   - tls: serve `https`/`wss` with this context (``EngineTLS/serverContext(certificateChainFile:privateKeyFile:)``
+    ///     makes one from PEM files); `nil` serves plain `http`/`ws`.
     ///   - group: the event loops to serve on.
     /// - Returns: the port actually bound.
     /// - Throws: when the address cannot be bound.
     @discardableResult
-    public func listen(host: String = "127.0.0.1", port: Int, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> Int {
+    public func listen(host: String = "127.0.0.1", port: Int, tls: NIOSSLContext? = nil,
+                       group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> Int {
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 4096)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -113,12 +117,20 @@ extension EngineServer {
             .childChannelInitializer { [self] channel in
                 self.track(channel)
                 return channel.eventLoop.makeCompletedFuture {
+                    if let tls { try Self.addTLS(tls, to: channel) }
                     try self.configure(channel: channel, passThrough: false)
                 }
             }
         let channel = try await bootstrap.bind(host: host, port: port).get()
         listeners.withLockedValue { $0.append(channel) }
         return channel.localAddress?.port ?? port
+    }
+
+    /// Puts TLS in front of the pipeline ``configure(channel:passThrough:)`` builds; call it
+    /// first when you bind your own server. Requests on that connection are then `secure`.
+    /// - Throws: when the pipeline cannot be changed (not on the channel's event loop).
+    public static func addTLS(_ context: NIOSSLContext, to channel: any Channel) throws {
+        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
     }
 
     private func track(_ channel: any Channel) {

@@ -121,7 +121,7 @@ final class HTTPExchangeHandler: ChannelInboundHandler, RemovableChannelHandler 
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         mustReconnect = true
-        fail(EngineClientError.transportFailed("\(error)"))
+        fail(EngineClientError.transportFailed(cause: error))
         context.close(promise: nil)
     }
 

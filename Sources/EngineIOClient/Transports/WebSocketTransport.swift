@@ -94,7 +94,7 @@ final class WebSocketTransport: EngineClientTransport {
                     closeFromServer(.transportError, EngineClientError.transportFailed("the server refused the WebSocket upgrade\(code)"))
                 }
             case .failure(let error):
-                closeFromServer(.transportError, error)
+                closeFromServer(.transportError, EngineClientError.transportFailed(cause: error))
             }
         }
     }
@@ -191,7 +191,7 @@ final class WebSocketFrameHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        transport.closeFromServer(.transportError, error)
+        transport.closeFromServer(.transportError, EngineClientError.transportFailed(cause: error))
         context.close(promise: nil)
     }
 }

@@ -2,6 +2,7 @@ public import EngineIO
 import NIOConcurrencyHelpers
 public import NIOCore
 public import NIOPosix
+public import NIOSSL
 
 /// A Socket.IO server (Node's `Server`): namespaces, sockets, rooms and broadcasts on an
 /// Engine.IO server.
@@ -65,11 +66,20 @@ public final class SocketIOServer: Sendable {
     /// Listens on `host:port` (Node's `server.listen(port)`), returning the bound port.
     /// Unlike Node, the default host is `127.0.0.1`: pass `host: "0.0.0.0"` (or `"::"`)
     /// to listen on every interface.
+    ///
+    /// With `tls` it serves `https`/`wss` (Node's `new Server(httpsServer)`), and
+    /// `socket.handshake.secure` is true:
+    ///
+    /// ```swift
+    /// let tls = try EngineTLS.serverContext(certificateChainFile: "cert.pem", privateKeyFile: "key.pem")
+    /// try await io.listen(host: "0.0.0.0", port: 443, tls: tls)
+    /// ```
     /// - Throws: ``SocketIOError/serverClosed`` after ``close()``; when the address cannot be bound.
     @discardableResult
-    public func listen(host: String = "127.0.0.1", port: Int, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> Int {
+    public func listen(host: String = "127.0.0.1", port: Int, tls: NIOSSLContext? = nil,
+                       group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> Int {
         try checkOpen()
-        return try await engine.listen(host: host, port: port, group: group)
+        return try await engine.listen(host: host, port: port, tls: tls, group: group)
     }
 
     /// Attaches to your own NIO server: call from `childChannelInitializer` (Node's
