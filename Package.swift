@@ -28,6 +28,8 @@ let package = Package(
         .library(name: "ConsoleUI", targets: ["ConsoleUI"]),
         .library(name: "AdminFeed", targets: ["AdminFeed"]),
         .executable(name: "sioconsole", targets: ["sioconsole"]),
+        .library(name: "SocketIOLifecycle", targets: ["SocketIOLifecycle"]),
+        .library(name: "SocketIOHummingbird", targets: ["SocketIOHummingbird"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
@@ -37,6 +39,10 @@ let package = Package(
         // Only its C bcrypt and the Swift wrapper (product HummingbirdBcrypt) are built.
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
+        // Already in the graph (postgres-nio and hummingbird-auth need them): the server as a
+        // Service, and Socket.IO inside a Hummingbird application.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         // The codecs, shared by the server and the client (as the official monorepo shares
@@ -90,6 +96,44 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The server as a swift-service-lifecycle Service: graceful shutdown closes it.
+        .target(
+            name: "SocketIOLifecycle",
+            dependencies: [
+                "SocketIO",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Socket.IO and a Hummingbird application on one port (its own module: the core
+        // never depends on Hummingbird).
+        .target(
+            name: "SocketIOHummingbird",
+            dependencies: [
+                "SocketIO",
+                "SocketIOLifecycle",
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "EcosystemTests",
+            dependencies: [
+                "SocketIOHummingbird",
+                "SocketIOClient",
+                "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
@@ -223,6 +267,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
+                "EngineIOParser",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -6,20 +6,8 @@ import SocketIOClient
 import Testing
 import TestSupport
 
-/// The transports a test runs over: polling alone, WebSocket alone, and polling upgraded
-/// to WebSocket (the default).
-enum TransportMode: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case polling, websocket, upgrade
-
-    var transports: [EngineTransportKind] {
-        switch self {
-        case .polling: [.polling]
-        case .websocket: [.websocket]
-        case .upgrade: [.polling, .websocket]
-        }
-    }
-
-    var testDescription: String { rawValue }
+extension TransportMode: CustomTestStringConvertible {
+    public var testDescription: String { rawValue }
 }
 
 /// Starts one of our servers on 127.0.0.1, port 0, for the length of `body`.

@@ -70,6 +70,27 @@ import Testing
         try await publisher.publish(ClusterMessage(uid: "publisher", nsp: "/", type: .heartbeat))
         #expect(await eventually { received.withLockedValue { $0 } == ["/"] })
         #expect(listener.mostListenConnectionsAtOnce == 1)
+        #expect(listener.listenFailures == 0)
+        await listener.close()
+        await publisher.close()
+    }
+
+    /// A namespace created later (a dynamic one) is one more LISTEN on the open connection:
+    /// no reconnection, so the namespaces already there miss nothing meanwhile.
+    @Test func aLaterNamespaceIsAddedToTheOpenConnection() async throws {
+        let prefix = freshPrefix()
+        let listener = try bus(prefix: prefix), publisher = try bus(prefix: prefix)
+        let received = NIOLockedValueBox<[String]>([])
+        await listener.subscribe(namespace: "/") { message in received.withLockedValue { $0.append(message.nsp) } }
+        #expect(await eventually { listener.listeningChannels == ["\(prefix)#/"] })
+        await listener.subscribe(namespace: "/later") { message in received.withLockedValue { $0.append(message.nsp) } }
+        #expect(await eventually { listener.listeningChannels == ["\(prefix)#/", "\(prefix)#/later"] })
+
+        try await publisher.publish(ClusterMessage(uid: "publisher", nsp: "/later", type: .heartbeat))
+        try await publisher.publish(ClusterMessage(uid: "publisher", nsp: "/", type: .heartbeat))
+        #expect(await eventually { received.withLockedValue { Set($0) } == ["/", "/later"] })
+        #expect(listener.mostListenConnectionsAtOnce == 1)
+        #expect(listener.listenFailures == 0)
         await listener.close()
         await publisher.close()
     }

@@ -16,6 +16,14 @@ final class EngineWebSocketHandler: ChannelInboundHandler {
         self.session = session
     }
 
+    func handlerAdded(context: ChannelHandlerContext) {
+        connection.setWriter(context)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        connection.setWriter(nil)
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
         switch frame.opcode {

@@ -9,8 +9,9 @@ import SocketIO
 /// `@socket.io/postgres-adapter`: JSON in the NOTIFY payload, or, for binary or large
 /// messages, msgpack in the attachment table with `{uid, type, attachmentId}` notified.
 ///
-/// The LISTEN connection reconnects with jittered backoff when PostgreSQL goes away;
-/// meanwhile publishing fails fast (and is counted) and local delivery is unaffected.
+/// The LISTEN connection (``PostgresListenLoop``) reconnects with jittered backoff when
+/// PostgreSQL goes away; meanwhile publishing fails fast (and is counted) and local delivery
+/// is unaffected.
 public final class PostgresClusterBus: ClusterBus, @unchecked Sendable {
     private let configuration: PostgresConnection.Configuration
     private let options: PostgresAdapterOptions
@@ -18,18 +19,11 @@ public final class PostgresClusterBus: ClusterBus, @unchecked Sendable {
 
     private struct State {
         var handlers: [String: @Sendable (ClusterMessage) -> Void] = [:]
-        var listenTask: Task<Void, Never>?
         var cleanupTask: Task<Void, Never>?
-        var listenFailures = 0
-        var connected = false
-        /// LISTEN connections open now, and the most ever open at once (tests check it is 1).
-        var openListenConnections = 0
-        var mostListenConnectionsAtOnce = 0
-        /// The channels the open LISTEN connection listens on.
-        var listeningChannels: Set<String> = []
         var closed = false
     }
     private let state = NIOLockedValueBox(State())
+    private let listenLoop: PostgresListenLoop
     private let queries: SharedPostgresConnection
 
     /// Creates a bus; it connects on the first subscription.
@@ -39,16 +33,25 @@ public final class PostgresClusterBus: ClusterBus, @unchecked Sendable {
         self.options = options
         self.logger = logger
         queries = SharedPostgresConnection(configuration: configuration, id: 1, logger: logger)
+        let state = self.state
+        // The loop holds the bus weakly: a bus nobody holds any more stops delivering.
+        let reference = WeakBusReference()
+        listenLoop = PostgresListenLoop(
+            configuration: configuration, logger: logger,
+            subscribed: { state.withLockedValue { Set($0.handlers.keys) } },
+            deliver: { payload, channel in await reference.bus?.deliver(payload, channel: channel) }
+        )
+        reference.bus = self
     }
 
     /// Whether the LISTEN connection is up now.
-    public var isListening: Bool { state.withLockedValue { $0.connected } }
+    public var isListening: Bool { listenLoop.isConnected }
     /// How many times the LISTEN connection failed or dropped.
-    public var listenFailures: Int { state.withLockedValue { $0.listenFailures } }
-    /// The channels the LISTEN connection listens on now (empty while it is down).
-    var listeningChannels: Set<String> { state.withLockedValue { $0.listeningChannels } }
+    public var listenFailures: Int { listenLoop.failures }
+    /// The channels PostgreSQL has confirmed LISTEN on for the open connection (empty while it is down).
+    var listeningChannels: Set<String> { listenLoop.listeningChannels }
     /// The most LISTEN connections this bus ever had open at once: more than 1 is a bug.
-    var mostListenConnectionsAtOnce: Int { state.withLockedValue { $0.mostListenConnectionsAtOnce } }
+    var mostListenConnectionsAtOnce: Int { listenLoop.mostConnectionsAtOnce }
 
     private func channel(_ namespace: String) -> String { "\(options.channelPrefix)#\(namespace)" }
 
@@ -94,9 +97,14 @@ public final class PostgresClusterBus: ClusterBus, @unchecked Sendable {
     // MARK: Subscribing
 
     public func subscribe(namespace: String, _ handler: @escaping @Sendable (ClusterMessage) -> Void) async {
-        state.withLockedValue { $0.handlers[channel(namespace)] = handler }
+        let open = state.withLockedValue { state -> Bool in
+            guard !state.closed else { return false }
+            state.handlers[channel(namespace)] = handler
+            return true
+        }
+        guard open else { return }
         startCleanupIfNeeded()
-        restartListening()
+        listenLoop.listen(channel(namespace))
     }
 
     public func unsubscribe(namespace: String) async {
@@ -107,92 +115,20 @@ public final class PostgresClusterBus: ClusterBus, @unchecked Sendable {
         if remaining == 0 {
             await close()
         } else {
-            restartListening()
+            listenLoop.unlisten(channel(namespace))
         }
     }
 
     /// Stops listening and closes the connections.
     public func close() async {
-        let (task, cleanup) = state.withLockedValue { state in
+        let cleanup = state.withLockedValue { state in
             state.closed = true
-            defer {
-                state.listenTask = nil
-                state.cleanupTask = nil
-            }
-            return (state.listenTask, state.cleanupTask)
+            defer { state.cleanupTask = nil }
+            return state.cleanupTask
         }
-        task?.cancel()
         cleanup?.cancel()
-        await task?.value
+        await listenLoop.stop()
         await queries.close()
-    }
-
-    /// (Re)starts the LISTEN loop with every channel subscribed now.
-    ///
-    /// The new loop replaces the current one in a single step under the lock and waits for it
-    /// to end before connecting: namespaces subscribing at the same moment (a server starting
-    /// with several) must never leave two loops running, or every notification would be
-    /// delivered twice.
-    private func restartListening() {
-        let previous = state.withLockedValue { state -> Task<Void, Never>? in
-            guard !state.closed else { return nil }
-            let previous = state.listenTask
-            state.listenTask = Task { [self] in
-                await previous?.value
-                await listenForever()
-            }
-            return previous
-        }
-        // Cancelled outside the lock: its cancellation handlers close a connection.
-        previous?.cancel()
-    }
-
-    private func listenForever() async {
-        while !Task.isCancelled {
-            let channels = state.withLockedValue { Array($0.handlers.keys) }
-            do {
-                let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
-                state.withLockedValue { state in
-                    state.connected = true
-                    state.openListenConnections += 1
-                    state.mostListenConnectionsAtOnce = max(state.mostListenConnectionsAtOnce, state.openListenConnections)
-                    state.listeningChannels = Set(channels)
-                }
-                logger.info("cluster LISTEN connected", metadata: ["channels": "\(channels)"])
-                await withTaskCancellationHandler {
-                    await withTaskGroup(of: Void.self) { group in
-                        for channel in channels {
-                            group.addTask { [self] in
-                                try? await connection.listen(on: channel) { notifications in
-                                    for try await notification in notifications {
-                                        await self.deliver(notification.payload, channel: channel)
-                                    }
-                                }
-                            }
-                        }
-                        // When one channel's stream ends (connection lost), end them all.
-                        await group.next()
-                        group.cancelAll()
-                    }
-                } onCancel: {
-                    connection.close().whenComplete { _ in }
-                }
-                try? await connection.close()
-                state.withLockedValue { state in
-                    state.openListenConnections -= 1
-                    state.listeningChannels = []
-                }
-            } catch {
-                logger.warning("cluster LISTEN connection failed", metadata: ["error": "\(error)"])
-            }
-            state.withLockedValue {
-                $0.connected = false
-                $0.listenFailures += 1
-            }
-            guard !Task.isCancelled else { return }
-            // Node waits 2 s ± 50 % before reconnecting.
-            try? await Task.sleep(for: .milliseconds(Int.random(in: 1000...3000)))
-        }
     }
 
     private func deliver(_ payload: String, channel: String) async {
@@ -265,6 +201,16 @@ public final class PostgresClusterBus: ClusterBus, @unchecked Sendable {
             throw PostgresBusError.invalidTableName(name)
         }
         return name
+    }
+}
+
+/// A bus, held weakly, for the closures of its LISTEN loop.
+private final class WeakBusReference: Sendable {
+    private struct Weak { weak var bus: PostgresClusterBus? }
+    private let box = NIOLockedValueBox(Weak())
+    var bus: PostgresClusterBus? {
+        get { box.withLockedValue { $0.bus } }
+        set { box.withLockedValue { $0.bus = newValue } }
     }
 }
 

@@ -1,0 +1,2 @@
+// An application that serves Socket.IO from Hummingbird needs the lifecycle service too.
+@_exported public import SocketIOLifecycle
