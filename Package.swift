@@ -30,6 +30,7 @@ let package = Package(
         .executable(name: "sioconsole", targets: ["sioconsole"]),
         .library(name: "SocketIOLifecycle", targets: ["SocketIOLifecycle"]),
         .library(name: "SocketIOHummingbird", targets: ["SocketIOHummingbird"]),
+        .library(name: "SocketIOMetrics", targets: ["SocketIOMetrics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
@@ -43,6 +44,9 @@ let package = Package(
         // Service, and Socket.IO inside a Hummingbird application.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        // Only sio-e2e-server's --metrics-port uses it; the library leaves the backend to the app.
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // The codecs, shared by the server and the client (as the official monorepo shares
@@ -107,6 +111,12 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
+            swiftSettings: strictSettings
+        ),
+        // The server's figures for swift-metrics, through public hooks only.
+        .target(
+            name: "SocketIOMetrics",
+            dependencies: ["SocketIO", .product(name: "Metrics", package: "swift-metrics")],
             swiftSettings: strictSettings
         ),
         // Socket.IO and a Hummingbird application on one port (its own module: the core
@@ -259,6 +269,10 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                "SocketIOMetrics",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

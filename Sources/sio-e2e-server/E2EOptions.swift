@@ -23,6 +23,8 @@ struct E2EOptions {
     /// PEM files for `https`/`wss`; both or neither.
     var tlsCertificate: String?
     var tlsKey: String?
+    /// Where Prometheus scrapes `/metrics` (nil: no metrics).
+    var metricsPort: Int?
     var admin = AdminCommandLine()
 
     static let usage = """
@@ -32,7 +34,7 @@ struct E2EOptions {
                               [--heartbeat-interval 5000] [--heartbeat-timeout 10000] [--requests-timeout 5000]
                               [--admin] [--admin-user NAME --admin-password-hash HASH] [--admin-readonly]
                               [--admin-mode development|production] [--admin-namespace /admin]
-                              [--tls-cert FILE --tls-key FILE]
+                              [--tls-cert FILE --tls-key FILE] [--metrics-port N]
         The server of the official protocol test suites, on one port:
           /engine.io/  a plain Engine.IO v4 echo server;
           /socket.io/  Socket.IO with namespaces / and /custom: emits "auth" on connection, and answers
@@ -45,6 +47,7 @@ struct E2EOptions {
                        still counts, how long cluster requests wait for the other servers.
           --tls-cert, --tls-key  serve https and wss with this PEM certificate chain (own certificate
                        first) and its PEM private key.
+          --metrics-port  serve the server's metrics for Prometheus at http://HOST:N/metrics.
         \(AdminCommandLine.usage)
         Port 0 picks a free port; the bound address is printed as "listening on HOST:PORT".
         """
@@ -81,6 +84,7 @@ struct E2EOptions {
             case "--adapter": options.adapter = value
             case "--tls-cert": options.tlsCertificate = value
             case "--tls-key": options.tlsKey = value
+            case "--metrics-port": options.metricsPort = try integer(flag, value, in: 0...65535)
             case "--connect-timeout": options.connectTimeout = try integer(flag, value, in: 1...86_400_000)
             case "--header-timeout": options.headerTimeout = try integer(flag, value, in: 1...86_400_000)
             case "--heartbeat-interval": options.heartbeatInterval = try integer(flag, value, in: 1...86_400_000)

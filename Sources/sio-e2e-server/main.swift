@@ -3,6 +3,9 @@ import Foundation
 import NIOCore
 import NIOPosix
 import NIOSSL
+import Metrics
+import Prometheus
+import SocketIOMetrics
 import SocketIO
 import SocketIOAdmin
 import SocketIOPostgresAdapter
@@ -66,6 +69,12 @@ do {
     FileHandle.standardError.write(Data("\(error)\n".utf8))
     exit(2)
 }
+// Metrics before any connection, and only when asked for: a server without them pays nothing.
+let metricsRegistry: PrometheusCollectorRegistry? = options.metricsPort.map { _ in PrometheusCollectorRegistry() }
+if let metricsRegistry {
+    MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metricsRegistry))
+    SocketIOMetrics.instrument(io)
+}
 let nodeName = "\(ProcessInfo.processInfo.processIdentifier)"
 for name in ["/", "/custom"] {
     TestSuiteHandlers.install(on: io.of(name))
@@ -107,6 +116,18 @@ let port = listener.localAddress?.port ?? options.port
 // One line, written straight to the file descriptor so a harness reading the pipe sees it
 // at once (stdio would buffer it).
 FileHandle.standardOutput.write(Data("listening on \(options.host):\(port)\n".utf8))
+// After the line above, which harnesses wait for first.
+var metricsListener: (any Channel)?
+if let metricsRegistry, let metricsPort = options.metricsPort {
+    do {
+        let channel = try await MetricsEndpoint.listen(host: options.host, port: metricsPort, registry: metricsRegistry)
+        metricsListener = channel
+        FileHandle.standardOutput.write(Data("metrics on \(options.host):\(channel.localAddress?.port ?? metricsPort)\n".utf8))
+    } catch {
+        FileHandle.standardError.write(Data("cannot serve metrics on \(options.host):\(metricsPort): \(error)\n".utf8))
+        exit(1)
+    }
+}
 
 // Stop cleanly on SIGINT/SIGTERM so every session ends with "server shutting down".
 let stopped = AsyncStream<Void> { continuation in
@@ -120,6 +141,7 @@ let stopped = AsyncStream<Void> { continuation in
 }
 for await _ in stopped { break }
 try? await listener.close().get()
+try? await metricsListener?.close().get()
 admin?.shutdown()
 await io.close()
 await echoEngine.close()
