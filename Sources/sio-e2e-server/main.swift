@@ -1,14 +1,18 @@
 import EngineIO
 import Foundation
+import Logging
+import Metrics
 import NIOCore
 import NIOPosix
 import NIOSSL
-import Metrics
 import Prometheus
-import SocketIOMetrics
+import ServiceLifecycle
 import SocketIO
 import SocketIOAdmin
+import SocketIOLifecycle
+import SocketIOMetrics
 import SocketIOPostgresAdapter
+import UnixSignals
 
 // The server the official protocol test suites (and the benchmark) expect, on one port:
 // /engine.io/ echoes every message; /socket.io/ runs the test-suite handlers.
@@ -129,20 +133,28 @@ if let metricsRegistry, let metricsPort = options.metricsPort {
     }
 }
 
-// Stop cleanly on SIGINT/SIGTERM so every session ends with "server shutting down".
-let stopped = AsyncStream<Void> { continuation in
-    for signalNumber in [SIGINT, SIGTERM] {
-        signal(signalNumber, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-        source.setEventHandler { continuation.yield() }
-        source.resume()
-        SignalSources.keep(source)
-    }
+// Run as services until SIGINT/SIGTERM: the group then shuts them down last to first, so
+// Socket.IO closes first (every session ends with "server shutting down"), then the
+// listeners and the echo engine.
+var serviceLogger = Logger(label: "sio-e2e-server")
+serviceLogger.logLevel = .warning
+let services = ServiceGroup(configuration: .init(
+    services: [
+        ShutdownService {
+            try? await listener.close().get()
+            try? await metricsListener?.close().get()
+            admin?.shutdown()
+            await echoEngine.close()
+        },
+        SocketIOService(attached: io),
+    ],
+    gracefulShutdownSignals: [.sigterm, .sigint],
+    logger: serviceLogger
+))
+do {
+    try await services.run()
+} catch {
+    FileHandle.standardError.write(Data("\(error)\n".utf8))
+    exit(1)
 }
-for await _ in stopped { break }
-try? await listener.close().get()
-try? await metricsListener?.close().get()
-admin?.shutdown()
-await io.close()
-await echoEngine.close()
 exit(0)
