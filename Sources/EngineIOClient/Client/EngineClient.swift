@@ -126,12 +126,15 @@ public final class EngineClient: @unchecked Sendable {
     }
 
     /// Closes the connection after what is buffered was written (reason `forced close`).
+    /// During an upgrade it waits for the upgrade to end, as the official client does: the
+    /// buffer (a namespace's DISCONNECT, say) is held until then and must not be lost.
     public func close() {
         eventLoop.run { [self] in
             switch readyState {
             case .opening, .open:
                 setReadyState(.closing)
-                if writeBuffer.isEmpty || upgrading { finishClose() }
+                // Otherwise the drain after the buffer's last write, or the upgrade's end, closes.
+                if writeBuffer.isEmpty, !upgrading { finishClose() }
             case .closing, .closed:
                 if !started {
                     started = true
@@ -283,9 +286,10 @@ public final class EngineClient: @unchecked Sendable {
             upgrading = false
             logger.debug("upgraded", metadata: ["transport": "\(candidate.kind.rawValue)"])
             handlers.onUpgrade(candidate.kind)
-            if readyState == .closing {
+            if readyState == .closing, writeBuffer.isEmpty {
                 finishClose()
             } else {
+                // When closing, the drain after this write closes.
                 flush()
             }
         }
