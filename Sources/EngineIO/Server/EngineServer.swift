@@ -68,6 +68,8 @@ public final class EngineServer: Sendable {
     func openSession(_ socket: EngineSocket) {
         socket.eventLoop.assertInEventLoop()
         sessions.withLockedValue { $0[socket.id] = socket }
+        socket.debugLog("engine session opened",
+                        ["transport": "\(socket.transportName.rawValue)", "remote": "\(socket.request.remoteIP ?? "")"])
         socket.open()
         for listener in hooks.withLockedValue({ $0.connection }) { listener(socket) }
     }

@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 
 extension EngineSocket {
@@ -47,6 +48,7 @@ extension EngineSocket {
         }
         transport = .websocket(connection)
         setObservedTransport(.websocket, upgraded: true)
+        debugLog("engine session upgraded", ["transport": "websocket"])
         for listener in listeners.upgrade { listener(.websocket) }
         flush()
     }

@@ -1,4 +1,5 @@
 public import NIOCore
+package import Logging
 import NIOConcurrencyHelpers
 import NIOWebSocket
 
@@ -20,6 +21,8 @@ public final class EngineSocket: @unchecked Sendable {
 
     let options: EngineOptions
     private weak var server: EngineServer?
+    /// The engine's logger; ``logger`` adds this session's id to it.
+    package let baseLogger: Logger
 
     /// What other threads may read without hopping.
     private struct Observable {
@@ -61,6 +64,7 @@ public final class EngineSocket: @unchecked Sendable {
         self.transport = transport
         self.options = options
         self.server = server
+        self.baseLogger = server.logger
         let kind: EngineTransportKind
         switch transport {
         case .polling: kind = .polling
@@ -366,6 +370,7 @@ public final class EngineSocket: @unchecked Sendable {
             if closeTransport { connection.close() }
         }
         writeBuffer.removeAll()
+        debugLog("engine session closed", ["reason": "\(reason.rawValue)", "description": "\(description ?? "")"])
         server?.sessionClosed(self)
         let closeListeners = listeners.close
         listeners = EngineSocketListeners()

@@ -1,4 +1,5 @@
 public import EngineIO
+public import Logging
 import NIOConcurrencyHelpers
 public import NIOCore
 public import NIOPosix
@@ -21,9 +22,11 @@ public final class SocketIOServer: Sendable {
     let state = NIOLockedValueBox(State())
 
     /// Creates a server with its own engine.
-    public init(options: SocketIOServerOptions = SocketIOServerOptions()) {
+    /// - Parameter logger: where the server logs; each connection's and socket's lines carry
+    ///   their ids (``Socket/logger``). It logs per connection at debug level only.
+    public init(options: SocketIOServerOptions = SocketIOServerOptions(), logger: Logger = Logger(label: "socket.io")) {
         self.options = options
-        self.engine = EngineServer(options: options.engine)
+        self.engine = EngineServer(options: options.engine, logger: logger)
         bind(engine)
         _ = of("/")
     }

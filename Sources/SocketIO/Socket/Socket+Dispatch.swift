@@ -1,3 +1,4 @@
+import Logging
 import NIOConcurrencyHelpers
 import EngineIO
 import NIOCore
@@ -29,6 +30,7 @@ extension Socket {
         var reply: JSONObject = ["sid": .string(id)]
         if let pid { reply["pid"] = .string(pid) }
         client.send(SocketIOPacket.connect(namespace: namespace.name, data: reply))
+        debugLog("socket connected", restored == nil ? [:] : ["recovered": "true"])
         namespace.emitConnection(self)
     }
 
@@ -153,6 +155,7 @@ extension Socket {
     func onClose(_ reason: DisconnectReason, description: String?) {
         eventLoop.assertInEventLoop()
         guard connected else { return }
+        debugLog("socket disconnected", ["reason": "\(reason.rawValue)"])
         let listeners = self.listeners.withLockedValue { $0 }
         for entry in listeners.disconnecting { entry.handler(reason, description) }
         if let pid, Self.recoverableReasons.contains(reason) {
