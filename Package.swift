@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .library(name: "EngineIOParser", targets: ["EngineIOParser"]),
         .library(name: "SocketIOParser", targets: ["SocketIOParser"]),
+        .library(name: "MessagePack", targets: ["MessagePack"]),
         .library(name: "EngineIOTimers", targets: ["EngineIOTimers"]),
         .library(name: "EngineIO", targets: ["EngineIO"]),
         .library(name: "SocketIO", targets: ["SocketIO"]),
@@ -50,6 +51,18 @@ let package = Package(
         .target(
             name: "SocketIOParser",
             dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
+        // MessagePack to and from the parser's JSON value type: one codec, used by the cluster
+        // adapter (Node's @msgpack/msgpack messages) and by the msgpack parser.
+        .target(
+            name: "MessagePack",
+            dependencies: ["SocketIOParser", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MessagePackTests",
+            dependencies: ["MessagePack", "SocketIOParser", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strictSettings
         ),
         // Where every timer of the server and the client comes from: the event loops, or a
@@ -147,6 +160,7 @@ let package = Package(
             dependencies: [
                 "SocketIO",
                 "SocketIOAdmin",
+                "MessagePack",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

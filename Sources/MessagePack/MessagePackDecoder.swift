@@ -1,8 +1,6 @@
 public import NIOCore
 
-#if canImport(SocketIO)
-public import SocketIO
-#endif
+public import SocketIOParser
 
 /// Decodes one MessagePack value into a ``JSONValue``, strictly and within bounds.
 ///
