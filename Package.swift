@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "EngineIOParser", targets: ["EngineIOParser"]),
         .library(name: "SocketIOParser", targets: ["SocketIOParser"]),
         .library(name: "MessagePack", targets: ["MessagePack"]),
+        .library(name: "SocketIOMsgpackParser", targets: ["SocketIOMsgpackParser"]),
         .library(name: "EngineIOTimers", targets: ["EngineIOTimers"]),
         .library(name: "EngineIO", targets: ["EngineIO"]),
         .library(name: "SocketIO", targets: ["SocketIO"]),
@@ -65,6 +66,21 @@ let package = Package(
             dependencies: ["MessagePack", "SocketIOParser", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strictSettings
         ),
+        // socket.io-msgpack-parser: each packet is one msgpack map in one binary message. It
+        // gives SocketIOParser's `SocketIOPacketParser` its `.msgpack` value.
+        .target(
+            name: "SocketIOMsgpackParser",
+            dependencies: ["SocketIOParser", "MessagePack", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SocketIOMsgpackParserTests",
+            dependencies: [
+                "SocketIOMsgpackParser", "SocketIOParser", "MessagePack",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Where every timer of the server and the client comes from: the event loops, or a
         // clock the tests move (ManualTimerSource).
         .target(
@@ -96,6 +112,7 @@ let package = Package(
             dependencies: [
                 "EngineIO",
                 "SocketIOParser",
+                "SocketIOMsgpackParser",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -126,6 +143,7 @@ let package = Package(
             dependencies: [
                 "EngineIOClient",
                 "SocketIOParser",
+                "SocketIOMsgpackParser",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
