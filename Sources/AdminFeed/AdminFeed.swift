@@ -54,6 +54,7 @@ public final class AdminFeed: MonitorFeed {
         client.autoConnect = false
         client.reconnectionDelayMax = options.reconnectionDelayMax
         if options.websocketOnly { client.transports = [.websocket] }
+        client.parser = options.parser
         var url = try EngineClientURL(options.url)
         url.pathname = "/"
         manager = Manager(url: url, options: client)

@@ -1,4 +1,4 @@
-import SocketIOClient
+public import SocketIOClient
 import Synchronization
 
 /// The clients of `sioconsole --demo`: real Socket.IO clients (this package's Swift
@@ -11,6 +11,8 @@ public final class DemoTraffic: Sendable {
     public let url: String
     /// How many clients run at once.
     public let clientCount: Int
+    /// The embedded server's packet format, which the simulated clients speak too.
+    public let parser: SocketIOPacketParser
     private let tasks = Mutex<[Task<Void, Never>]>([])
 
     static let names = ["ada", "grace", "linus", "ken", "barbara", "dennis", "margaret", "alan", "edsger", "frances",
@@ -19,18 +21,19 @@ public final class DemoTraffic: Sendable {
                           "it works on my machine", "rebasing…", "ship it", "안녕하세요", "你好", "brb"]
 
     /// Clients for the server at `url` (`http://127.0.0.1:PORT`).
-    public init(url: String, clients: Int = 24) {
+    public init(url: String, clients: Int = 24, parser: SocketIOPacketParser = .default) {
         self.url = url
         self.clientCount = clients
+        self.parser = parser
     }
 
     /// Starts the clients, each a little after the one before.
     public func start() {
-        let url = self.url
+        let (url, parser) = (self.url, self.parser)
         let started = (0..<clientCount).map { index in
             Task.detached {
                 try? await Task.sleep(for: .milliseconds(150 * index))
-                await Self.live(index: index, url: url)
+                await Self.live(index: index, url: url, parser: parser)
             }
         }
         tasks.withLock { $0.append(contentsOf: started) }
@@ -47,12 +50,13 @@ public final class DemoTraffic: Sendable {
     }
 
     /// One client's life: sessions of a random length, with pauses between them, until cancelled.
-    static func live(index: Int, url: String) async {
+    static func live(index: Int, url: String, parser: SocketIOPacketParser) async {
         let name = names[index % names.count] + (index < names.count ? "" : String(index / names.count + 1))
         while !Task.isCancelled {
             guard let parsed = try? EngineClientURL(url) else { return }
             var options = SocketIOClientOptions()
             if index % 4 == 3 { options.transports = [.polling] }
+            options.parser = parser
             let manager = Manager(url: parsed, options: options)
             let socket = manager.socket("/", auth: .object(["name": .string(name)]))
             socket.connect()

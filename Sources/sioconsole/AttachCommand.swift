@@ -20,6 +20,7 @@ enum AttachCommand {
         options.namespace = arguments.attachNamespace
         options.path = arguments.path
         options.websocketOnly = arguments.websocketOnly
+        options.parser = arguments.parser
         options.readOnly = arguments.readOnly
         if let user = arguments.user {
             options.username = user

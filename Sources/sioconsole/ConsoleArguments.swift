@@ -1,3 +1,4 @@
+import SocketIO
 import SocketIOAdmin
 
 /// The command line of `sioconsole`.
@@ -25,6 +26,8 @@ struct ConsoleArguments: Equatable {
     var user: String?
     var passwordFile: String?
     var websocketOnly = false
+    /// The packet format: of the embedded server, or of the server attach watches.
+    var parser = SocketIOPacketParser.default
     /// The flags given, to refuse those of the other mode.
     var given: Set<String> = []
 
@@ -38,11 +41,13 @@ struct ConsoleArguments: Equatable {
 
     static let usage = """
     usage: sioconsole attach URL [--admin-namespace /admin] [--path /socket.io/] [--user NAME]
-                      [--password-file FILE] [--websocket-only] [--read-only] [--theme NAME|PATH]
+                      [--password-file FILE] [--websocket-only] [--parser default|msgpack]
+                      [--read-only] [--theme NAME|PATH]
                       [--headless] [--log FILE]
            sioconsole --demo
            sioconsole [--host 127.0.0.1] [--port 3000] [--path /socket.io/] [--cors-origin ORIGIN…]
-                      [--ping-interval ms] [--ping-timeout ms] [--recovery] [--theme NAME|PATH]
+                      [--ping-interval ms] [--ping-timeout ms] [--recovery] [--parser default|msgpack]
+                      [--theme NAME|PATH]
                       [--read-only] [--headless] [--log FILE] [--namespace /NAME…] [--bench-handlers] [--demo]
                       [--adapter postgres://USER@HOST:PORT/DB] [--admin] [--admin-user NAME
                       --admin-password-hash HASH] [--admin-readonly] [--admin-mode MODE]
@@ -62,7 +67,7 @@ struct ConsoleArguments: Equatable {
                             a prompt on the terminal (never from an argument)
       --password-file FILE  read the password from the first line of FILE
       --websocket-only      connect over WebSocket only (no long-polling first)
-      --read-only, --theme, --headless, --log: as below
+      --read-only, --theme, --headless, --log, --parser: as below
 
     the embedded server:
 
@@ -74,6 +79,9 @@ struct ConsoleArguments: Equatable {
       --ping-interval MS    heartbeat interval (default 25000)
       --ping-timeout MS     heartbeat timeout (default 20000)
       --recovery            turn on connection state recovery
+      --parser NAME         the packet format: default (socket.io-parser) or msgpack
+                            (socket.io-msgpack-parser); clients, and attached consoles, must
+                            use the same one
       --theme NAME|PATH     dark (default), light, high-contrast, or a .theme file
       --read-only           refuse every acting command and key (join, leave, kick, emit)
       --headless            no screen: stream entries as JSON lines on stdout, commands
@@ -156,6 +164,12 @@ struct ConsoleArguments: Equatable {
             case "--ping-interval": result.pingInterval = try number(argument, range: 1...3_600_000)
             case "--ping-timeout": result.pingTimeout = try number(argument, range: 1...3_600_000)
             case "--recovery": result.recovery = true
+            case "--parser":
+                let name = try value(argument)
+                guard let parser = SocketIOPacketParser.named(name) else {
+                    throw ArgumentError("unknown parser \(name) (default, msgpack)")
+                }
+                result.parser = parser
             case "--theme": result.theme = try value(argument)
             case "--read-only": result.readOnly = true
             case "--headless": result.headless = true

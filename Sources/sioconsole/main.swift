@@ -68,6 +68,7 @@ if !arguments.corsOrigins.isEmpty {
 }
 arguments.admin.allowCredentials(&options.engine.cors)
 if arguments.recovery { options.connectionStateRecovery = ConnectionStateRecoveryOptions() }
+options.parser = arguments.parser
 if let url = arguments.adapter {
     do {
         options.adapter = try PostgresAdapter.factory(url: url)
@@ -117,7 +118,7 @@ do {
 
 // The demo's clients connect over loopback whatever address the server listens on.
 let demoHost = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : (host.contains(":") ? "[\(host)]" : host)
-let demo = arguments.demo ? DemoTraffic(url: "http://\(demoHost):\(port)") : nil
+let demo = arguments.demo ? DemoTraffic(url: "http://\(demoHost):\(port)", parser: arguments.parser) : nil
 demo?.start()
 
 var consoleOptions = ConsoleOptions()
