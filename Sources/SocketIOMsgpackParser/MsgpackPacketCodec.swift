@@ -11,7 +11,8 @@ import SocketIOParser
 /// not reserved, acks carry an id of at most 15 digits, other types carry none.
 ///
 /// A MessagePack `nil` for `data` or `id` counts as absent: python-socketio's serializer
-/// always writes `data`, as `nil` when a packet has none.
+/// always writes `data`, as `nil` when a packet has none. notepack.io's extension type 0
+/// (`undefined`, `Date`, a browser's `ArrayBuffer`) is read, as Node's decoder reads it.
 struct MsgpackPacketCodec: SocketIOBinaryPacketCodec {
     /// The keys of the packet map.
     private enum Key {
@@ -51,7 +52,7 @@ struct MsgpackPacketCodec: SocketIOBinaryPacketCodec {
     func decode(_ message: ByteBuffer, maxDepth: Int) throws(SocketIOParserError) -> SocketIOPacket {
         let value: JSONValue
         do {
-            value = try MessagePackDecoder(maxDepth: maxDepth + 1).decode(message)
+            value = try MessagePackDecoder(maxDepth: maxDepth + 1, readsNotepackExtensions: true).decode(message)
         } catch {
             throw SocketIOParserError(.invalidMessagePack, at: error.offset, "\(error.code): \(error.detail)")
         }

@@ -100,3 +100,14 @@ struct MsgpackPacketCodecTests {
         #expect(SocketIOPacketParser.msgpack != .default)
     }
 }
+
+extension MsgpackPacketCodecTests {
+    /// A browser's `socket.emit("ev", undefined, new Date(1715000000123), new Uint8Array([1, 2]))`
+    /// through notepack.io: `d4 00 00`, `d7 00` + milliseconds, and ext 8 type 0 for the bytes.
+    @Test("reads what a browser's notepack.io writes: undefined, a Date, an ArrayBuffer")
+    func readsNotepackExtensions() throws {
+        let hex = "83 \(V.type) 02 \(V.nsp) \(V.root) \(V.data) 94 a2 65 76 d4 00 00 d7 00 00 00 01 8f 4d f7 3e 7b c7 02 00 01 02"
+        let expected = SocketIOPacket.event("ev", [nil, "2024-05-06T12:53:20.123Z", .binary(ByteBuffer(bytes: [1, 2]))])
+        #expect(try Self.decode(V.bytes(hex)) == expected)
+    }
+}
