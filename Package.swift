@@ -15,6 +15,8 @@ let package = Package(
     products: [
         .library(name: "EngineIOParser", targets: ["EngineIOParser"]),
         .library(name: "SocketIOParser", targets: ["SocketIOParser"]),
+        .library(name: "MessagePack", targets: ["MessagePack"]),
+        .library(name: "SocketIOMsgpackParser", targets: ["SocketIOMsgpackParser"]),
         .library(name: "EngineIOTimers", targets: ["EngineIOTimers"]),
         .library(name: "EngineIO", targets: ["EngineIO"]),
         .library(name: "SocketIO", targets: ["SocketIO"]),
@@ -62,6 +64,33 @@ let package = Package(
             dependencies: [.product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strictSettings
         ),
+        // MessagePack to and from the parser's JSON value type: one codec, used by the cluster
+        // adapter (Node's @msgpack/msgpack messages) and by the msgpack parser.
+        .target(
+            name: "MessagePack",
+            dependencies: ["SocketIOParser", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MessagePackTests",
+            dependencies: ["MessagePack", "SocketIOParser", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
+        // socket.io-msgpack-parser: each packet is one msgpack map in one binary message. It
+        // gives SocketIOParser's `SocketIOPacketParser` its `.msgpack` value.
+        .target(
+            name: "SocketIOMsgpackParser",
+            dependencies: ["SocketIOParser", "MessagePack", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SocketIOMsgpackParserTests",
+            dependencies: [
+                "SocketIOMsgpackParser", "SocketIOParser", "MessagePack",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Where every timer of the server and the client comes from: the event loops, or a
         // clock the tests move (ManualTimerSource).
         .target(
@@ -94,6 +123,7 @@ let package = Package(
             dependencies: [
                 "EngineIO",
                 "SocketIOParser",
+                "SocketIOMsgpackParser",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -169,6 +199,7 @@ let package = Package(
             dependencies: [
                 "EngineIOClient",
                 "SocketIOParser",
+                "SocketIOMsgpackParser",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -203,6 +234,7 @@ let package = Package(
             dependencies: [
                 "SocketIO",
                 "SocketIOAdmin",
+                "MessagePack",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -56,6 +56,7 @@ public final class AdminFeed: MonitorFeed {
         client.reconnectionDelayMax = options.reconnectionDelayMax
         if options.websocketOnly { client.transports = [.websocket] }
         if let tls = try options.tlsConfiguration() { client.tlsConfiguration = tls }
+        client.parser = options.parser
         var url = try EngineClientURL(options.url)
         url.pathname = "/"
         manager = Manager(url: url, options: client)

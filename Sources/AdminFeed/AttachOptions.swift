@@ -1,3 +1,5 @@
+public import SocketIOClient
+
 /// How `sioconsole attach` reaches a server: its URL, admin namespace and path, the
 /// credentials of its admin namespace, and what the operator allows.
 public struct AttachOptions: Sendable {
@@ -13,6 +15,9 @@ public struct AttachOptions: Sendable {
     public var password: String?
     /// Connect over WebSocket only (no long-polling first).
     public var websocketOnly = false
+    /// The server's packet format: an instrumented server on msgpack needs admin clients on
+    /// msgpack too.
+    public var parser: SocketIOPacketParser = .default
     /// Refuse every acting command, whatever the server allows.
     public var readOnly = false
     /// A PEM file of certificates to trust for an `https` server, besides the system's

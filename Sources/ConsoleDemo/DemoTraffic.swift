@@ -1,5 +1,5 @@
 public import NIOSSL
-import SocketIOClient
+public import SocketIOClient
 import Synchronization
 
 /// The clients of `sioconsole --demo`: real Socket.IO clients (this package's Swift
@@ -14,6 +14,8 @@ public final class DemoTraffic: Sendable {
     public let clientCount: Int
     /// TLS for an `https` server (the embedded server's own certificate as trust root).
     let tls: TLSConfiguration?
+    /// The embedded server's packet format, which the simulated clients speak too.
+    public let parser: SocketIOPacketParser
     private let tasks = Mutex<[Task<Void, Never>]>([])
 
     static let names = ["ada", "grace", "linus", "ken", "barbara", "dennis", "margaret", "alan", "edsger", "frances",
@@ -21,20 +23,22 @@ public final class DemoTraffic: Sendable {
     static let phrases = ["hello 👋", "anyone here?", "deploying now", "LGTM", "who broke main?", "coffee ☕",
                           "it works on my machine", "rebasing…", "ship it", "안녕하세요", "你好", "brb"]
 
-    /// Clients for the server at `url` (`http://127.0.0.1:PORT`, or `https://…` with `tls`).
-    public init(url: String, clients: Int = 24, tls: TLSConfiguration? = nil) {
+    /// Clients for the server at `url` (`http://127.0.0.1:PORT`, or `https://…` with `tls`),
+    /// speaking the server's packet format.
+    public init(url: String, clients: Int = 24, tls: TLSConfiguration? = nil, parser: SocketIOPacketParser = .default) {
         self.url = url
         self.clientCount = clients
         self.tls = tls
+        self.parser = parser
     }
 
     /// Starts the clients, each a little after the one before.
     public func start() {
-        let (url, tls) = (self.url, self.tls)
+        let (url, tls, parser) = (self.url, self.tls, self.parser)
         let started = (0..<clientCount).map { index in
             Task.detached {
                 try? await Task.sleep(for: .milliseconds(150 * index))
-                await Self.live(index: index, url: url, tls: tls)
+                await Self.live(index: index, url: url, tls: tls, parser: parser)
             }
         }
         tasks.withLock { $0.append(contentsOf: started) }
@@ -51,13 +55,14 @@ public final class DemoTraffic: Sendable {
     }
 
     /// One client's life: sessions of a random length, with pauses between them, until cancelled.
-    static func live(index: Int, url: String, tls: TLSConfiguration?) async {
+    static func live(index: Int, url: String, tls: TLSConfiguration?, parser: SocketIOPacketParser) async {
         let name = names[index % names.count] + (index < names.count ? "" : String(index / names.count + 1))
         while !Task.isCancelled {
             guard let parsed = try? EngineClientURL(url) else { return }
             var options = SocketIOClientOptions()
             options.tlsConfiguration = tls
             if index % 4 == 3 { options.transports = [.polling] }
+            options.parser = parser
             let manager = Manager(url: parsed, options: options)
             let socket = manager.socket("/", auth: .object(["name": .string(name)]))
             socket.connect()

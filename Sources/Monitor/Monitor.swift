@@ -44,7 +44,7 @@ public final class Monitor: MonitorFeed {
         self.server = server
         self.configuration = configuration
         self.startedAt = WallClock.nanoseconds()
-        self.hub = CaptureHub(configuration: configuration)
+        self.hub = CaptureHub(configuration: configuration, parser: server.options.parser)
         self.poller = cluster.map {
             ClusterPoller(probe: $0, interval: configuration.clusterPollInterval, timeout: configuration.clusterFetchTimeout)
         }

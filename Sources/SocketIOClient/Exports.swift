@@ -4,3 +4,5 @@
 @_exported public import EngineIOParser
 @_exported public import EngineIOTimers
 @_exported public import SocketIOParser
+// `SocketIOPacketParser.msgpack`, for the `parser` option.
+@_exported public import SocketIOMsgpackParser

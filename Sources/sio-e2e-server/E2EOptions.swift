@@ -1,5 +1,6 @@
 import EngineIO
 import Foundation
+import SocketIO
 import SocketIOAdmin
 
 /// The command line of `sio-e2e-server`.
@@ -25,12 +26,14 @@ struct E2EOptions {
     var tlsKey: String?
     /// Where Prometheus scrapes `/metrics` (nil: no metrics).
     var metricsPort: Int?
+    var parser = SocketIOPacketParser.default
     var admin = AdminCommandLine()
 
     static let usage = """
         usage: sio-e2e-server [--host 127.0.0.1] [--port 3000] [--ping-interval 300] [--ping-timeout 200]
                               [--connect-timeout 1000] [--max-payload 1000000] [--header-timeout 10000]
-                              [--transports polling,websocket] [--recovery] [--adapter postgres://…]
+                              [--transports polling,websocket] [--recovery] [--parser default|msgpack]
+                              [--adapter postgres://…]
                               [--heartbeat-interval 5000] [--heartbeat-timeout 10000] [--requests-timeout 5000]
                               [--admin] [--admin-user NAME --admin-password-hash HASH] [--admin-readonly]
                               [--admin-mode development|production] [--admin-namespace /admin]
@@ -41,6 +44,8 @@ struct E2EOptions {
                        message, message-with-ack, join, leave and broadcast, plus the cluster
                        test events (fetch-sockets, sockets-join, sockets-leave, disconnect-sockets,
                        broadcast-except, broadcast-with-ack, server-side-emit, server-count, set-data).
+          --parser     the packet format of /socket.io/: default (socket.io-parser) or msgpack
+                       (socket.io-msgpack-parser); clients must use the same one.
           --adapter    share rooms and broadcasts with other servers through PostgreSQL.
           --heartbeat-interval, --heartbeat-timeout, --requests-timeout  the adapter's timing in
                        milliseconds: how often this server says it is alive, how long a silent server
@@ -85,6 +90,11 @@ struct E2EOptions {
             case "--tls-cert": options.tlsCertificate = value
             case "--tls-key": options.tlsKey = value
             case "--metrics-port": options.metricsPort = try integer(flag, value, in: 0...65535)
+            case "--parser":
+                guard let parser = SocketIOPacketParser.named(value) else {
+                    throw E2EOptionsError(message: "unknown parser \(value) (default, msgpack)")
+                }
+                options.parser = parser
             case "--connect-timeout": options.connectTimeout = try integer(flag, value, in: 1...86_400_000)
             case "--header-timeout": options.headerTimeout = try integer(flag, value, in: 1...86_400_000)
             case "--heartbeat-interval": options.heartbeatInterval = try integer(flag, value, in: 1...86_400_000)

@@ -46,6 +46,7 @@ echoEngine.onConnection { socket in
 var socketOptions = SocketIOServerOptions()
 socketOptions.engine = engineOptions(path: "/socket.io/")
 socketOptions.connectTimeout = .milliseconds(options.connectTimeout)
+socketOptions.parser = options.parser
 if options.recovery { socketOptions.connectionStateRecovery = ConnectionStateRecoveryOptions() }
 if let url = options.adapter {
     do {

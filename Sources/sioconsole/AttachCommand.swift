@@ -22,6 +22,7 @@ enum AttachCommand {
         options.websocketOnly = arguments.websocketOnly
         options.trustedCertificatesFile = arguments.trustedCertificatesFile
         options.verifiesCertificate = !arguments.insecure
+        options.parser = arguments.parser
         options.readOnly = arguments.readOnly
         if let user = arguments.user {
             options.username = user

@@ -1,3 +1,4 @@
+import SocketIO
 import SocketIOAdmin
 
 /// The command line of `sioconsole`.
@@ -31,6 +32,8 @@ struct ConsoleArguments: Equatable {
     /// attach: certificates to trust (PEM), and whether to verify the server's at all.
     var trustedCertificatesFile: String?
     var insecure = false
+    /// The packet format: of the embedded server, or of the server attach watches.
+    var parser = SocketIOPacketParser.default
     /// The flags given, to refuse those of the other mode.
     var given: Set<String> = []
 
@@ -46,10 +49,12 @@ struct ConsoleArguments: Equatable {
     static let usage = """
     usage: sioconsole attach URL [--admin-namespace /admin] [--path /socket.io/] [--user NAME]
                       [--password-file FILE] [--websocket-only] [--tls-ca FILE] [--insecure]
-                      [--read-only] [--theme NAME|PATH] [--headless] [--log FILE]
+                      [--parser default|msgpack] [--read-only] [--theme NAME|PATH]
+                      [--headless] [--log FILE]
            sioconsole --demo
            sioconsole [--host 127.0.0.1] [--port 3000] [--path /socket.io/] [--cors-origin ORIGIN…]
-                      [--ping-interval ms] [--ping-timeout ms] [--recovery] [--theme NAME|PATH]
+                      [--ping-interval ms] [--ping-timeout ms] [--recovery] [--parser default|msgpack]
+                      [--theme NAME|PATH]
                       [--read-only] [--headless] [--log FILE] [--namespace /NAME…] [--bench-handlers] [--demo]
                       [--adapter postgres://USER@HOST:PORT/DB] [--admin] [--admin-user NAME
                       --admin-password-hash HASH] [--admin-readonly] [--admin-mode MODE]
@@ -72,7 +77,7 @@ struct ConsoleArguments: Equatable {
       --tls-ca FILE         for https: also trust the certificates in this PEM file (a private
                             CA, or the server's own self-signed certificate)
       --insecure            for https: do not verify the server's certificate (test servers only)
-      --read-only, --theme, --headless, --log: as below
+      --read-only, --theme, --headless, --log, --parser: as below
 
     the embedded server:
 
@@ -84,6 +89,9 @@ struct ConsoleArguments: Equatable {
       --ping-interval MS    heartbeat interval (default 25000)
       --ping-timeout MS     heartbeat timeout (default 20000)
       --recovery            turn on connection state recovery
+      --parser NAME         the packet format: default (socket.io-parser) or msgpack
+                            (socket.io-msgpack-parser); clients, and attached consoles, must
+                            use the same one
       --theme NAME|PATH     dark (default), light, high-contrast, or a .theme file
       --read-only           refuse every acting command and key (join, leave, kick, emit)
       --headless            no screen: stream entries as JSON lines on stdout, commands
@@ -172,6 +180,12 @@ struct ConsoleArguments: Equatable {
             case "--ping-interval": result.pingInterval = try number(argument, range: 1...3_600_000)
             case "--ping-timeout": result.pingTimeout = try number(argument, range: 1...3_600_000)
             case "--recovery": result.recovery = true
+            case "--parser":
+                let name = try value(argument)
+                guard let parser = SocketIOPacketParser.named(name) else {
+                    throw ArgumentError("unknown parser \(name) (default, msgpack)")
+                }
+                result.parser = parser
             case "--theme": result.theme = try value(argument)
             case "--read-only": result.readOnly = true
             case "--headless": result.headless = true

@@ -68,6 +68,7 @@ if !arguments.corsOrigins.isEmpty {
 }
 arguments.admin.allowCredentials(&options.engine.cors)
 if arguments.recovery { options.connectionStateRecovery = ConnectionStateRecoveryOptions() }
+options.parser = arguments.parser
 if let url = arguments.adapter {
     do {
         options.adapter = try PostgresAdapter.factory(url: url)
@@ -124,7 +125,7 @@ let scheme = tls == nil ? "http" : "https"
 
 // The demo's clients connect over loopback whatever address the server listens on.
 let demoHost = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : (host.contains(":") ? "[\(host)]" : host)
-let demo = arguments.demo ? DemoTraffic(url: "\(scheme)://\(demoHost):\(port)", tls: tls?.loopbackClient) : nil
+let demo = arguments.demo ? DemoTraffic(url: "\(scheme)://\(demoHost):\(port)", tls: tls?.loopbackClient, parser: arguments.parser) : nil
 demo?.start()
 
 var consoleOptions = ConsoleOptions()

@@ -2,7 +2,7 @@
 
 Started by Tests/SocketIOClientTests/PythonInteropTests.swift: prints "PORT <n>" once it
 listens on 127.0.0.1, and exits when its stdin closes, so it never outlives the test.
-Usage: python_server.py [port]
+Usage: python_server.py [port] [serializer]   (serializer: default or msgpack)
 """
 import asyncio
 import sys
@@ -11,8 +11,8 @@ import socketio
 from aiohttp import web
 
 
-def make_server():
-    sio = socketio.AsyncServer(async_mode="aiohttp", ping_interval=3, ping_timeout=2)
+def make_server(serializer="default"):
+    sio = socketio.AsyncServer(async_mode="aiohttp", ping_interval=3, ping_timeout=2, serializer=serializer)
 
     @sio.event
     async def connect(sid, environ, auth):
@@ -55,8 +55,8 @@ def make_server():
     return sio
 
 
-async def main(port):
-    sio = make_server()
+async def main(port, serializer):
+    sio = make_server(serializer)
     app = web.Application()
     sio.attach(app)
     runner = web.AppRunner(app)
@@ -72,4 +72,4 @@ async def main(port):
 
 
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 0))
+    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 0, sys.argv[2] if len(sys.argv) > 2 else "default"))

@@ -11,14 +11,16 @@ WAIT = 30  # seconds: the bound of every wait (it only ends one that failed)
 
 class Client:
     """A python-socketio client that records what it receives, in the order the server wrote
-    it (sio_client.OrderedClient), and counts the Engine.IO pings."""
+    it (sio_client.OrderedClient), and counts the Engine.IO pings. `serializer` is the packet
+    format, "default" or "msgpack"."""
 
-    def __init__(self, url, namespaces=("/",), auth=None, query="", ack_reply=None, transports=None, http_session=None):
+    def __init__(self, url, namespaces=("/",), auth=None, query="", ack_reply=None, transports=None,
+                 serializer="default", http_session=None):
         self.events = queue.Queue()
         self.disconnects = queue.Queue()
         self.pings = 0
         self._pinged = threading.Condition()
-        self.sio = OrderedClient(reconnection=False, http_session=http_session)
+        self.sio = OrderedClient(reconnection=False, serializer=serializer, http_session=http_session)
         self.sio.eio.on_ping = self._on_ping
         for namespace in namespaces:
             self._handlers(namespace, ack_reply)

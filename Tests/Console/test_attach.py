@@ -134,6 +134,19 @@ def test_sockets_rooms_and_events_of_our_server(closing, clients):
     assert outbound["socket"] == sid
 
 
+def test_a_msgpack_server_watched_with_parser_msgpack(closing, clients):
+    server = start(closing, OurServer("--parser", "msgpack"))
+    console = start(closing, Attached(server.url, "--parser", "msgpack"))
+    alice = Client(server.url, serializer="msgpack")
+    clients.append(alice)
+    sid = alice.sid()
+    console.wait_socket(sid)
+    alice.sio.emit("message", ({"n": 1}, b"\x07"))
+    inbound = console.next(lambda line: line["type"] == "event" and line["dir"] == "in" and line.get("event") == "message")
+    assert inbound["socket"] == sid and inbound["args"] == [{"n": 1}, {"_binary": 1, "hex": "07"}]
+    console.next(lambda line: line["type"] == "event" and line["dir"] == "out" and line.get("event") == "message-back")
+
+
 def test_emit_to_a_room_reaches_only_its_members_and_acks_come_back(closing, clients):
     server = start(closing, OurServer())
     console = start(closing, Attached(server.url))

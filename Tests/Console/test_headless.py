@@ -58,6 +58,23 @@ def test_connections_and_events_become_json_lines(console, clients):
     assert event["size"] > 0
 
 
+@pytest.mark.parametrize("parser", ["default", "msgpack"])
+def test_events_and_acks_show_the_same_with_either_parser(parser, closing, clients):
+    console = Headless("--parser", parser)
+    closing.append(console)
+    alice = Client(console.url, ack_reply="pong", serializer=parser)
+    clients.append(alice)
+    console.next(lambda line: line["type"] == "connect")
+    alice.sio.emit("chat", ("hello", {"n": 1}, b"\x01\x02"), callback=lambda *args: None)
+    event = console.next(lambda line: line["type"] == "event" and line["dir"] == "in")
+    assert event["event"] == "chat" and event["socket"] == alice.sid()
+    assert event["args"] == ["hello", {"n": 1}, {"_binary": 2, "hex": "0102"}]
+    assert event["ack"] >= 0 and event["size"] > 0
+    assert console.reply(f"emit --to {alice.sid()} --ack 3000 ping 1")["ok"] is True
+    reply = console.next(lambda line: line["type"] == "ack" and line["dir"] == "in")
+    assert reply["socket"] == alice.sid() and reply["args"] == ["pong"] and reply["ack"] >= 0
+
+
 def test_join_rooms_sockets_and_show(console, clients):
     alice = Client(console.url, query="user=alice")
     clients.append(alice)
@@ -260,3 +277,14 @@ def test_demo_traffic_moves_every_pane():
     finally:
         demo.close()
 
+
+
+def test_the_parser_flag_is_in_the_help_and_an_unknown_parser_is_refused():
+    import subprocess
+
+    shown = subprocess.run([BINARY, "--help"], capture_output=True, text=True, timeout=WAIT)
+    assert "--parser NAME" in shown.stdout + shown.stderr
+    refused = subprocess.run([BINARY, "--headless", "--port", "0", "--parser", "json"], capture_output=True,
+                             text=True, timeout=WAIT, stdin=subprocess.DEVNULL)
+    assert refused.returncode != 0
+    assert "unknown parser json" in refused.stderr + refused.stdout

@@ -85,10 +85,11 @@ def assert_same_json(got: Any, expected: Any, path: str = "$") -> None:
 
 
 class Client:
-    """An AsyncClient (no reconnection) with everything it receives recorded."""
+    """An AsyncClient (no reconnection) with everything it receives recorded; `serializer`
+    is python-socketio's name of the packet format ("default" or "msgpack")."""
 
-    def __init__(self) -> None:
-        self.sio = socketio.AsyncClient(reconnection=False, request_timeout=REQUEST_TIMEOUT)
+    def __init__(self, serializer: str = "default") -> None:
+        self.sio = socketio.AsyncClient(reconnection=False, request_timeout=REQUEST_TIMEOUT, serializer=serializer)
         self.log = EventRecorder(self.sio)
 
     async def connect(self, server, transports: list[str], namespaces: list[str] | None = None,
@@ -113,8 +114,9 @@ class Client:
 
 
 @contextlib.asynccontextmanager
-async def connected_clients(server, transports: list[str], count: int = 1, **options: Any) -> AsyncIterator[list[Client]]:
-    clients = [Client() for _ in range(count)]
+async def connected_clients(server, transports: list[str], count: int = 1, serializer: str = "default",
+                            **options: Any) -> AsyncIterator[list[Client]]:
+    clients = [Client(serializer) for _ in range(count)]
     try:
         for client in clients:
             await client.connect(server, transports, **options)

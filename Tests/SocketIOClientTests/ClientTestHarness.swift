@@ -30,10 +30,15 @@ func withServer<T>(
     }
 }
 
-/// Client options for a test: the mode's transports, and no jitter.
-func clientOptions(_ mode: TransportMode, timers: (any TimerSource)? = nil) -> SocketIOClientOptions {
+/// Client options for a test: the mode's transports, the packet format, and no jitter.
+func clientOptions(
+    _ mode: TransportMode,
+    parser: SocketIOPacketParser = .default,
+    timers: (any TimerSource)? = nil
+) -> SocketIOClientOptions {
     var options = SocketIOClientOptions()
     options.transports = mode.transports
+    options.parser = parser
     options.randomizationFactor = 0
     if let timers { options.timers = timers }
     return options

@@ -8,10 +8,13 @@ import TestSupport
 /// The client against python-socketio's AsyncServer on aiohttp, started by each test.
 @Suite("ClientSocket against python-socketio", .serialized)
 struct PythonInteropTests {
-    @Test("auth, every JSON kind and binary both ways, acks both ways, namespaces", arguments: TransportMode.allCases)
-    func conversation(mode: TransportMode) async throws {
-        let server = try await PythonServer.start()
-        var options = clientOptions(mode)
+    @Test(
+        "auth, every JSON kind and binary both ways, acks both ways, namespaces",
+        arguments: TransportMode.allCases, [SocketIOPacketParser.default, .msgpack]
+    )
+    func conversation(mode: TransportMode, parser: SocketIOPacketParser) async throws {
+        let server = try await PythonServer.start(parser: parser)
+        var options = clientOptions(mode, parser: parser)
         options.auth = .object(["token": "abc", "n": 2])
         let manager = try Manager("http://127.0.0.1:\(server.port)", options: options)
         let socket = manager.socket()
@@ -45,10 +48,13 @@ struct PythonInteropTests {
         await server.stop()
     }
 
-    @Test("a refused namespace and a refusing connect handler give connect_error with data", arguments: TransportMode.allCases)
-    func refusals(mode: TransportMode) async throws {
-        let server = try await PythonServer.start()
-        let manager = try Manager("http://127.0.0.1:\(server.port)", options: clientOptions(mode))
+    @Test(
+        "a refused namespace and a refusing connect handler give connect_error with data",
+        arguments: TransportMode.allCases, [SocketIOPacketParser.default, .msgpack]
+    )
+    func refusals(mode: TransportMode, parser: SocketIOPacketParser) async throws {
+        let server = try await PythonServer.start(parser: parser)
+        let manager = try Manager("http://127.0.0.1:\(server.port)", options: clientOptions(mode, parser: parser))
         let nowhere = manager.socket("/nowhere")
         let refused = Signal<SocketIOClientError>()
         nowhere.onConnectError { refused.set($0) }

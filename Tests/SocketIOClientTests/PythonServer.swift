@@ -1,5 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
+import SocketIOClient
 
 /// python-socketio's AsyncServer (Tests/ClientInterop/python_server.py) in a child
 /// process: a server nobody here wrote. The interpreter is `SIO_CLIENT_INTEROP_PYTHON`, else
@@ -26,13 +27,17 @@ final class PythonServer: Sendable {
     }
 
     /// Starts the server and waits for it to listen.
-    static func start(port: Int = 0) async throws -> PythonServer {
+    ///
+    /// - Parameters:
+    ///   - port: The port, 0 for a free one.
+    ///   - parser: The packet format, as python-socketio's `serializer` names it.
+    static func start(port: Int = 0, parser: SocketIOPacketParser = .default) async throws -> PythonServer {
         guard FileManager.default.isExecutableFile(atPath: python) else {
             throw PythonServerError("no Python at \(python): run scripts/test.sh, or make .venv with Tests/Interop/requirements.txt")
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [packageRoot.appendingPathComponent("Tests/ClientInterop/python_server.py").path, String(port)]
+        process.arguments = [packageRoot.appendingPathComponent("Tests/ClientInterop/python_server.py").path, String(port), parser.name]
         let stdout = Pipe()
         let stdin = Pipe()
         process.standardOutput = stdout

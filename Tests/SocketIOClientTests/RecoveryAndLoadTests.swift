@@ -8,10 +8,14 @@ import TestSupport
 
 @Suite("Connection state recovery and load")
 struct RecoveryAndLoadTests {
-    @Test("a lost connection is recovered: same id, recovered, and the missed events arrive", arguments: [TransportMode.websocket, .polling])
-    func recovery(mode: TransportMode) async throws {
+    @Test(
+        "a lost connection is recovered: same id, recovered, and the missed events arrive",
+        arguments: [TransportMode.websocket, .polling], [SocketIOPacketParser.default, .msgpack]
+    )
+    func recovery(mode: TransportMode, parser: SocketIOPacketParser) async throws {
         var serverOptions = SocketIOServerOptions()
         serverOptions.connectionStateRecovery = ConnectionStateRecoveryOptions()
+        serverOptions.parser = parser
         let serverSockets = Recorder<SocketIO.Socket>()
         try await withServer(serverOptions, configure: { server in
             server.onConnection { socket in
@@ -20,7 +24,7 @@ struct RecoveryAndLoadTests {
             }
         }) { server, port in
             let clock = ManualTimerSource()
-            let manager = try Manager("http://127.0.0.1:\(port)", options: clientOptions(mode, timers: clock))
+            let manager = try Manager("http://127.0.0.1:\(port)", options: clientOptions(mode, parser: parser, timers: clock))
             let socket = manager.socket()
             let received = Recorder<JSONValue>()
             let connects = Recorder<Bool>()

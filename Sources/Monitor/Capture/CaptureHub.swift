@@ -7,6 +7,8 @@ import Synchronization
 /// registry of taps (who is watched already).
 final class CaptureHub: Sendable {
     let configuration: MonitorConfiguration
+    /// The server's packet format: with msgpack the connection taps read ack ids from binary messages.
+    let parser: SocketIOPacketParser
     let structural: StructuralQueue
     private let active = Atomic<Bool>(true)
     private let capturing = Atomic<Bool>(true)
@@ -20,8 +22,9 @@ final class CaptureHub: Sendable {
     }
     private let registry = Mutex(Registry())
 
-    init(configuration: MonitorConfiguration) {
+    init(configuration: MonitorConfiguration, parser: SocketIOPacketParser = .default) {
         self.configuration = configuration
+        self.parser = parser
         structural = StructuralQueue(capacity: configuration.structuralCapacity)
     }
 

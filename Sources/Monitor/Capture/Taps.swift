@@ -90,7 +90,11 @@ final class ConnectionTap: @unchecked Sendable {
         shard.packetsIn.addFromOwner(1)
         shard.bytesIn.addFromOwner(size)
         if packet.isBinary {
-            pendingBytes += size
+            if case .binary = hub.parser.format {
+                receivedWholePacket(packet)
+            } else {
+                pendingBytes += size
+            }
             return
         }
         guard let type = packet.wire.getInteger(at: packet.wire.readerIndex + 1, as: UInt8.self) else { return }
@@ -109,11 +113,41 @@ final class ConnectionTap: @unchecked Sendable {
         guard packet.type == .message else { return }
         shard.packetsOut.addFromOwner(1)
         shard.bytesOut.addFromOwner(packet.byteCount)
+        if packet.isBinary, case .binary = hub.parser.format {
+            if let decoded = Self.decodeWholePacket(packet, parser: hub.parser), decoded.type.isAck {
+                pushAck(decoded, size: packet.byteCount, direction: .outbound)
+            }
+            return
+        }
         guard !packet.isBinary,
               let type = packet.wire.getInteger(at: packet.wire.readerIndex + 1, as: UInt8.self),
               type == UInt8(ascii: "3") || type == UInt8(ascii: "6")
         else { return }
         pushAck(packet, direction: .outbound)
+    }
+
+    /// A packet of a parser that sends each packet as one binary message (msgpack): its ack
+    /// id and size, as the text branch takes them from the text.
+    private func receivedWholePacket(_ packet: EnginePacket) {
+        guard let decoded = Self.decodeWholePacket(packet, parser: hub.parser) else { return }
+        if decoded.type.isEvent {
+            pendingAckID = decoded.ackId
+            pendingBytes = packet.byteCount
+        } else if decoded.type.isAck {
+            pushAck(decoded, size: packet.byteCount, direction: .inbound)
+        }
+    }
+
+    private static func decodeWholePacket(_ packet: EnginePacket, parser: SocketIOPacketParser) -> SocketIOPacket? {
+        var decoder = parser.makeDecoder()
+        return try? decoder.receive(binary: packet.data)
+    }
+
+    /// Records an ack that arrived or left as one binary message, in the text form the log
+    /// reads (binary values as placeholders, as the default parser shows them).
+    private func pushAck(_ ack: SocketIOPacket, size: Int, direction: Direction) {
+        guard hub.isCapturing, shard.admit(), let text = try? SocketIOPacketEncoder().encode(ack).text else { return }
+        shard.push(.ack(RawAckRecord(time: WallClock.nanoseconds(), direction: direction, engineID: id, text: text, size: size)))
     }
 
     private func pushAck(_ packet: EnginePacket, direction: Direction) {

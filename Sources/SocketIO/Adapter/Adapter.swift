@@ -21,12 +21,14 @@ open class Adapter: @unchecked Sendable {
     let state = NIOLockedValueBox(Rooms())
     let hooks = NIOLockedValueBox(AdapterHooks())
     let sessions: SessionStore?
-    let encoder = SocketIOPacketEncoder()
+    /// The server's wire format, which every broadcast is encoded in once.
+    let parser: SocketIOPacketParser
 
     /// Creates the adapter of `namespace`.
     public init(namespace: Namespace) {
         self.namespace = namespace
         self.sessions = namespace.server.options.connectionStateRecovery.map { SessionStore(options: $0) }
+        self.parser = namespace.server.options.parser
     }
 
     /// Starts the adapter (a cluster adapter connects here). Called once, before use.
@@ -138,7 +140,7 @@ open class Adapter: @unchecked Sendable {
         if packet.ackId == nil { packet.ackId = namespace.nextAckID() }
         let targets = localSockets(options)
         clientCount(targets.count)
-        guard !targets.isEmpty, let enginePackets = Client.enginePackets(packet, encoder: encoder) else { return }
+        guard !targets.isEmpty, let enginePackets = Client.enginePackets(packet, parser: parser) else { return }
         let sendable = packet
         let outgoing = OutgoingEvent(packet)
         Self.onEachLoop(targets) { socket in
@@ -150,7 +152,7 @@ open class Adapter: @unchecked Sendable {
     /// with one hop per event loop.
     public func deliverLocally(_ packet: SocketIOPacket, options: BroadcastOptions) {
         let targets = localSockets(options)
-        guard !targets.isEmpty, let enginePackets = Client.enginePackets(packet, encoder: encoder) else { return }
+        guard !targets.isEmpty, let enginePackets = Client.enginePackets(packet, parser: parser) else { return }
         let volatile = options.flags.volatile
         // What `onAnyOutgoing` listeners get, built once for every target.
         let outgoing = OutgoingEvent(packet)

@@ -12,16 +12,17 @@ public final class Client: @unchecked Sendable {
     public var request: EngineRequest { conn.request }
     unowned let server: SocketIOServer
 
-    private var decoder: SocketIOPacketDecoder
+    private var decoder: SocketIOMessageDecoder
     private var socketsByNamespace: [String: Socket] = [:]
     private var connectTimer: Scheduled<Void>?
     private var closed = false
-    private let encoder = SocketIOPacketEncoder()
+    private let parser: SocketIOPacketParser
 
     init(server: SocketIOServer, conn: EngineSocket) {
         self.server = server
         self.conn = conn
-        decoder = SocketIOPacketDecoder(maxAttachments: server.options.maxAttachments, maxDepth: server.options.maxJSONDepth)
+        parser = server.options.parser
+        decoder = parser.makeDecoder(maxAttachments: server.options.maxAttachments, maxDepth: server.options.maxJSONDepth)
     }
 
     /// Starts listening to the connection (on its loop).
@@ -113,20 +114,26 @@ public final class Client: @unchecked Sendable {
 
     // MARK: Outgoing
 
-    /// Encodes `packet` into ready engine packets: the text (written behind Engine.IO's
-    /// message digit in one buffer), then each attachment as a binary message.
-    static func enginePackets(_ packet: SocketIOPacket, encoder: SocketIOPacketEncoder) -> [EnginePacket]? {
-        guard let encoded = try? encoder.encode(packet, leadingByte: EnginePacketType.message.rawValue),
-              let text = try? EnginePacket.message(prefixedText: encoded.text)
-        else { return nil }
-        var packets = [text]
-        for attachment in encoded.attachments { packets.append(.message(.binary(attachment))) }
-        return packets
+    /// Encodes `packet` into ready engine packets: with the default parser the text
+    /// (written behind Engine.IO's message digit in one buffer), then each attachment as a
+    /// binary message; with msgpack one binary message.
+    static func enginePackets(_ packet: SocketIOPacket, parser: SocketIOPacketParser) -> [EnginePacket]? {
+        switch try? parser.encode(packet, textPrefix: EnginePacketType.message.rawValue) {
+        case .text(let encoded)?:
+            guard let text = try? EnginePacket.message(prefixedText: encoded.text) else { return nil }
+            var packets = [text]
+            for attachment in encoded.attachments { packets.append(.message(.binary(attachment))) }
+            return packets
+        case .binary(let message)?:
+            return [.message(.binary(message))]
+        case nil:
+            return nil
+        }
     }
 
     /// Encodes and sends one packet (on the loop).
     func send(_ packet: SocketIOPacket) {
-        guard let packets = Self.enginePackets(packet, encoder: encoder) else { return }
+        guard let packets = Self.enginePackets(packet, parser: parser) else { return }
         write(packets)
     }
 

@@ -14,6 +14,11 @@ public struct SocketIOServerOptions: Sendable {
     public var maxAttachments = 10
     /// The deepest JSON nesting a packet may carry.
     public var maxJSONDepth = 32
+    /// The wire format of packets: ``SocketIOPacketParser/default`` (`socket.io-parser`) or
+    /// ``SocketIOPacketParser/msgpack`` (`socket.io-msgpack-parser`). Clients must use the
+    /// same one; a client on the other is disconnected with `parse error`. Mirrors Node's
+    /// `parser` option.
+    public var parser: SocketIOPacketParser = .default
 
     /// Creates options with Node's defaults.
     public init() {

@@ -58,6 +58,9 @@ public struct SocketIOClientOptions: Sendable {
     public var forceNew: Bool = false
     /// Share one Manager per server in ``io(_:_:)`` (`false` is the same as `forceNew`).
     public var multiplex: Bool = true
+    /// The wire format of packets, which must be the server's: ``SocketIOPacketParser/default``
+    /// or ``SocketIOPacketParser/msgpack`` (the `parser` option of `socket.io-client`).
+    public var parser: SocketIOPacketParser = .default
 
     // MARK: Socket
 

@@ -24,7 +24,6 @@ public final class Manager: @unchecked Sendable {
     /// The loop that owns the Manager, its sockets and its connection.
     public let eventLoop: any EventLoop
 
-    private let encoder = SocketIOPacketEncoder()
     private let listeners = NIOLockedValueBox(ListenerList<@Sendable (ManagerEvent) -> Void>())
     private let sockets = NIOLockedValueBox([String: ClientSocket]())
 
@@ -41,7 +40,7 @@ public final class Manager: @unchecked Sendable {
     private var engine: EngineClient?
     /// Counts engines, so that a late event of a dropped one is told apart.
     private var engineGeneration = 0
-    private var decoder = SocketIOPacketDecoder()
+    private var decoder: SocketIOMessageDecoder
     private var backoff: Backoff
     private var reconnecting = false
     private var skipReconnect = false
@@ -62,6 +61,7 @@ public final class Manager: @unchecked Sendable {
         logger[metadataKey: "url"] = "\(url.origin)"
         self.logger = logger
         self.backoff = Backoff(min: options.reconnectionDelay, max: options.reconnectionDelayMax, jitter: options.randomizationFactor)
+        self.decoder = options.parser.makeDecoder()
     }
 
     /// Creates a Manager for a URL string.
@@ -372,16 +372,20 @@ public final class Manager: @unchecked Sendable {
         }
     }
 
-    /// Encodes and writes a packet (its attachments right behind it).
+    /// Encodes and writes a packet: its text and the attachments right behind it, or with
+    /// msgpack its one binary message.
     func send(_ packet: SocketIOPacket) throws(SocketIOParserError) {
-        let encoded = try encoder.encode(packet)
+        let wire = try options.parser.encode(packet, textPrefix: nil)
         guard let engine else { return }
-        if encoded.attachments.isEmpty {
+        switch wire {
+        case .text(let encoded) where encoded.attachments.isEmpty:
             engine.send(.text(encoded.text))
-        } else {
+        case .text(let encoded):
             var packets = [EnginePacket.message(.text(encoded.text))]
             for attachment in encoded.attachments { packets.append(.message(.binary(attachment))) }
             engine.send(packets)
+        case .binary(let message):
+            engine.send(.binary(message))
         }
     }
 

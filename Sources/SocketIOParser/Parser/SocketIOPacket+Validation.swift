@@ -5,7 +5,7 @@ extension SocketIOPacket {
     ///
     /// Where the reference accepts a numeric first element as an event name, this one
     /// requires a string: event names are strings everywhere in this server's API.
-    static func validate(
+    package static func validate(
         type: SocketIOPacketType,
         data: JSONValue?,
         ackId: UInt64?,

@@ -19,6 +19,8 @@ public struct SocketIOParserError: Error, Sendable, Hashable, CustomStringConver
             case unexpectedBinaryMessage
             case unexpectedTextMessage
             case binaryNotAllowed
+            case textMessageNotAllowed
+            case invalidMessagePack
         }
 
         private let base: Base
@@ -29,14 +31,14 @@ public struct SocketIOParserError: Error, Sendable, Hashable, CustomStringConver
 
         /// A text message with no bytes.
         public static let emptyPacket = Code(.emptyPacket)
-        /// A first character other than `0`…`6`.
+        /// A first character other than `0`…`6`; with msgpack, a `type` that is not an integer 0…4.
         public static let unknownPacketType = Code(.unknownPacketType)
         /// A binary packet whose `<count>-` prefix is missing, not decimal, or zero.
         public static let invalidAttachmentCount = Code(.invalidAttachmentCount)
         /// More binary attachments than the decoder's limit.
         public static let tooManyAttachments = Code(.tooManyAttachments)
-        /// A namespace that is not valid UTF-8, or (when encoding) does not start with `/`
-        /// or contains a `,`.
+        /// A namespace that is not valid UTF-8 (with msgpack, not a string), or (when encoding)
+        /// does not start with `/` or (in the text format) contains a `,`.
         public static let invalidNamespace = Code(.invalidNamespace)
         /// An ack id longer than 15 digits, missing where required, or present where not allowed.
         public static let invalidAckId = Code(.invalidAckId)
@@ -54,6 +56,10 @@ public struct SocketIOParserError: Error, Sendable, Hashable, CustomStringConver
         public static let unexpectedTextMessage = Code(.unexpectedTextMessage)
         /// Binary values in a packet type that cannot carry attachments.
         public static let binaryNotAllowed = Code(.binaryNotAllowed)
+        /// A text message where the parser reads binary messages only (msgpack).
+        public static let textMessageNotAllowed = Code(.textMessageNotAllowed)
+        /// A binary message that is not one well-formed MessagePack value (msgpack).
+        public static let invalidMessagePack = Code(.invalidMessagePack)
 
         /// A short English description of the code.
         public var description: String {
@@ -71,18 +77,20 @@ public struct SocketIOParserError: Error, Sendable, Hashable, CustomStringConver
             case .unexpectedBinaryMessage: "binary message without a pending binary packet"
             case .unexpectedTextMessage: "text message while awaiting binary attachments"
             case .binaryNotAllowed: "binary data not allowed in this packet type"
+            case .textMessageNotAllowed: "text message, but this parser reads binary messages only"
+            case .invalidMessagePack: "invalid MessagePack"
             }
         }
     }
 
     /// What went wrong.
     public let code: Code
-    /// The byte offset in the text message where the problem was found, when known.
+    /// The byte offset in the message where the problem was found, when known.
     public let offset: Int?
     /// Details for people reading logs.
     public let detail: String?
 
-    init(_ code: Code, at offset: Int? = nil, _ detail: String? = nil) {
+    package init(_ code: Code, at offset: Int? = nil, _ detail: String? = nil) {
         self.code = code
         self.offset = offset
         self.detail = detail

@@ -1,5 +1,6 @@
 import Foundation
 public import Logging
+import MessagePack
 import NIOConcurrencyHelpers
 import NIOCore
 public import PostgresNIO

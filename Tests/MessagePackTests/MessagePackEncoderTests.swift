@@ -1,10 +1,8 @@
 import NIOCore
-import SocketIOPostgresAdapter
+import MessagePack
 import Testing
 
-#if canImport(SocketIO)
-import SocketIO
-#endif
+import SocketIOParser
 
 /// A value and the exact bytes `@msgpack/msgpack`'s `encode()` writes for the equivalent
 /// JavaScript value. Written from the MessagePack specification and msgpack-javascript's

@@ -1,8 +1,6 @@
 public import NIOCore
 
-#if canImport(SocketIO)
-public import SocketIO
-#endif
+public import SocketIOParser
 
 /// Decodes one MessagePack value into a ``JSONValue``, strictly and within bounds.
 ///
@@ -42,14 +40,21 @@ public import SocketIO
 public struct MessagePackDecoder: Sendable {
     /// The deepest nesting of arrays and maps accepted; the top-level container is at depth 1.
     public var maxDepth: Int
+    /// Whether extension type 0 is read as notepack.io writes it (see ``NotepackExtension``):
+    /// what `socket.io-msgpack-parser` clients send for `undefined`, a `Date` and an
+    /// `ArrayBuffer`. Off, type 0 is refused like any extension but the timestamp.
+    public var readsNotepackExtensions: Bool
 
     /// Creates a decoder.
     ///
-    /// - Parameter maxDepth: The deepest nesting of arrays and maps accepted, at least 1;
-    ///   it also bounds the decoder's recursion.
-    public init(maxDepth: Int = JSONValue.defaultMaxDepth) {
+    /// - Parameters:
+    ///   - maxDepth: The deepest nesting of arrays and maps accepted, at least 1; it also
+    ///     bounds the decoder's recursion.
+    ///   - readsNotepackExtensions: Whether extension type 0 is read as notepack.io writes it.
+    public init(maxDepth: Int = JSONValue.defaultMaxDepth, readsNotepackExtensions: Bool = false) {
         precondition(maxDepth >= 1, "maxDepth must be at least 1")
         self.maxDepth = maxDepth
+        self.readsNotepackExtensions = readsNotepackExtensions
     }
 
     /// Decodes the readable bytes of `buffer`, which must hold exactly one MessagePack value.
@@ -59,7 +64,7 @@ public struct MessagePackDecoder: Sendable {
     /// - Throws: ``MessagePackError`` with the byte offset (relative to the reader index) of
     ///   the problem.
     public func decode(_ buffer: ByteBuffer) throws(MessagePackError) -> JSONValue {
-        var reader = Reader(buffer: buffer, maxDepth: self.maxDepth)
+        var reader = Reader(buffer: buffer, maxDepth: self.maxDepth, readsNotepackExtensions: self.readsNotepackExtensions)
         let value = try reader.readValue()
         guard reader.remaining == 0 else {
             throw MessagePackError(
@@ -87,15 +92,17 @@ private struct Reader {
     let base: Int
     let end: Int
     let maxDepth: Int
+    let readsNotepackExtensions: Bool
     var index: Int
     var depth = 0
 
-    init(buffer: ByteBuffer, maxDepth: Int) {
+    init(buffer: ByteBuffer, maxDepth: Int, readsNotepackExtensions: Bool) {
         self.buffer = buffer
         self.base = buffer.readerIndex
         self.end = buffer.writerIndex
         self.index = buffer.readerIndex
         self.maxDepth = maxDepth
+        self.readsNotepackExtensions = readsNotepackExtensions
     }
 
     /// The offset of the next byte, relative to the reader index.
@@ -174,11 +181,11 @@ private struct Reader {
         case 0xc6:
             return try self.readBinary(length: self.readLength(UInt32.self, for: start, "bin 32 length"), at: start)
         case 0xc7:
-            return try self.readExtension(length: self.readLength(UInt8.self, for: start, "ext 8 length"), at: start)
+            return try self.readExtension(length: self.readLength(UInt8.self, for: start, "ext 8 length"), at: start, fixed: false)
         case 0xc8:
-            return try self.readExtension(length: self.readLength(UInt16.self, for: start, "ext 16 length"), at: start)
+            return try self.readExtension(length: self.readLength(UInt16.self, for: start, "ext 16 length"), at: start, fixed: false)
         case 0xc9:
-            return try self.readExtension(length: self.readLength(UInt32.self, for: start, "ext 32 length"), at: start)
+            return try self.readExtension(length: self.readLength(UInt32.self, for: start, "ext 32 length"), at: start, fixed: false)
         case 0xca:
             let bits = try self.read(UInt32.self, for: start, "float 32")
             return .double(Double(Float(bitPattern: bits)))
@@ -205,15 +212,15 @@ private struct Reader {
         case 0xd3:
             return .int(try self.read(Int64.self, for: start, "int 64"))
         case 0xd4:
-            return try self.readExtension(length: 1, at: start)
+            return try self.readExtension(length: 1, at: start, fixed: true)
         case 0xd5:
-            return try self.readExtension(length: 2, at: start)
+            return try self.readExtension(length: 2, at: start, fixed: true)
         case 0xd6:
-            return try self.readExtension(length: 4, at: start)
+            return try self.readExtension(length: 4, at: start, fixed: true)
         case 0xd7:
-            return try self.readExtension(length: 8, at: start)
+            return try self.readExtension(length: 8, at: start, fixed: true)
         case 0xd8:
-            return try self.readExtension(length: 16, at: start)
+            return try self.readExtension(length: 16, at: start, fixed: true)
         case 0xd9:
             return try self.readString(
                 length: self.readLength(UInt8.self, for: start, "str 8 length"), at: start, "str 8")
@@ -263,9 +270,23 @@ private struct Reader {
         return .binary(bytes)
     }
 
-    private mutating func readExtension(length: Int, at start: Int) throws(MessagePackError) -> JSONValue {
+    /// Reads an extension; `fixed` tells the fixext forms from ext 8/16/32, which notepack.io's
+    /// type 0 depends on.
+    private mutating func readExtension(length: Int, at start: Int, fixed: Bool) throws(MessagePackError) -> JSONValue {
         let type = try self.read(Int8.self, for: start, "extension type")
         try self.require(length, for: start, "ext")
+        if type == 0, self.readsNotepackExtensions {
+            guard let body = self.buffer.getSlice(at: self.index, length: length) else {
+                throw MessagePackError(.lengthExceedsInput, at: start - self.base, "ext body")
+            }
+            self.index += length
+            switch NotepackExtension.value(body, fixed: fixed) {
+            case .success(let value):
+                return value
+            case .failure(let failure):
+                throw MessagePackError(failure.code, at: start - self.base, failure.detail)
+            }
+        }
         guard type == -1 else {
             throw MessagePackError(.unsupportedExtension, at: start - self.base, "type \(type), \(length) bytes")
         }

@@ -1,8 +1,6 @@
 public import NIOCore
 
-#if canImport(SocketIO)
-public import SocketIO
-#endif
+public import SocketIOParser
 
 /// Encodes a ``JSONValue`` as MessagePack, byte for byte as Node's `@msgpack/msgpack`
 /// (`encode()` with its default options, as `@socket.io/postgres-adapter` calls it)

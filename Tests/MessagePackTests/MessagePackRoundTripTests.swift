@@ -1,10 +1,8 @@
 import NIOCore
-import SocketIOPostgresAdapter
+import MessagePack
 import Testing
 
-#if canImport(SocketIO)
-import SocketIO
-#endif
+import SocketIOParser
 
 @Suite("MessagePack round trips")
 struct MessagePackRoundTripTests {

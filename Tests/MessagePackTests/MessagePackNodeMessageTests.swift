@@ -1,10 +1,8 @@
 import NIOCore
-import SocketIOPostgresAdapter
+import MessagePack
 import Testing
 
-#if canImport(SocketIO)
-import SocketIO
-#endif
+import SocketIOParser
 
 /// What `@socket.io/postgres-adapter` stores in its attachment table: `encode(message)` from
 /// `@msgpack/msgpack`, for messages that carry binary or exceed the NOTIFY payload threshold.

@@ -1,4 +1,4 @@
-import SocketIO
+import SocketIOParser
 
 /// The MessagePack timestamp extension (type `-1`), turned into the string a JavaScript
 /// `Date` becomes in JSON.

@@ -1,10 +1,8 @@
 import NIOCore
-import SocketIOPostgresAdapter
+import MessagePack
 import Testing
 
-#if canImport(SocketIO)
-import SocketIO
-#endif
+import SocketIOParser
 
 /// Input the decoder must refuse, with the error code it must give.
 struct MalformedMessagePack: Sendable, CustomTestStringConvertible {

@@ -1,9 +1,7 @@
 import NIOCore
-import SocketIOPostgresAdapter
+import MessagePack
 
-#if canImport(SocketIO)
-import SocketIO
-#endif
+import SocketIOParser
 
 /// Helpers shared by the MessagePack suites.
 enum MessagePackTesting {
