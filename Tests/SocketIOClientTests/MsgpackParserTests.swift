@@ -110,7 +110,13 @@ struct MsgpackParserTests {
         let (serverParser, otherParser) = parsers
         let engineCloses = Recorder<String>()
         let connections = Recorder<String>()
-        try await withServer(Self.serverOptions(serverParser), configure: { server in
+        var options = Self.serverOptions(serverParser)
+        // A polling session closed by the server waits for the client's next GET to hand it
+        // the close packet, at most closeTimeout (30 s, as Node). When the bad packet comes
+        // while the client is upgrading, its polling is paused and no GET comes: the session
+        // ends at the timeout. Short here, so the wait below is not a race with it.
+        options.engine.closeTimeout = .seconds(2)
+        try await withServer(options, configure: { server in
             server.engine.onConnection { conn in
                 conn.onClose { reason, _ in engineCloses.append(reason.rawValue) }
             }
