@@ -21,6 +21,8 @@ public struct SocketIOHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
     let additionalChannelHandlers: @Sendable () -> [any RemovableChannelHandler]
 
     /// - Parameters:
+    ///   - responder: the application's responder (Hummingbird passes its router's).
+    ///   - io: the Socket.IO server to serve on the same connections.
     ///   - additionalChannelHandlers: handlers for the application's requests, after HTTP
     ///     decoding (as in Hummingbird's `HTTP1Channel`).
     public init(responder: @escaping HTTPChannelHandler.Responder, io: SocketIOServer,
@@ -54,7 +56,7 @@ extension HTTPServerBuilder {
     ///
     /// ```swift
     /// let io = SocketIOServer()
-    /// io.onConnection { socket in socket.on("ping") { _, ack in ack?.send("pong") } }
+    /// io.onConnection { socket in socket.on("ping") { _, ack in ack?("pong") } }
     /// let router = Router()
     /// router.get("/health") { _, _ in "ok" }
     /// let app = Application(router: router, server: .socketIO(io))

@@ -16,6 +16,7 @@ public import SocketIO
 /// try await group.run()
 /// ```
 public struct SocketIOService: Service {
+    /// The server this service runs and closes.
     public let server: SocketIOServer
     private let listening: Listening?
 
@@ -28,6 +29,10 @@ public struct SocketIOService: Service {
 
     /// A server that listens on its own port when the service runs.
     /// - Parameters:
+    ///   - server: the server to run.
+    ///   - host: the address to listen on.
+    ///   - port: the port; 0 picks a free one.
+    ///   - tls: serve https/wss with this context; `nil` serves plain http/ws.
     ///   - onListening: called with the bound port (useful with port 0).
     public init(server: SocketIOServer, host: String = "127.0.0.1", port: Int, tls: NIOSSLContext? = nil,
                 onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {

@@ -53,12 +53,12 @@ public enum ConsoleExit: Sendable, Equatable {
 /// ``run()`` takes over the terminal (ncurses) on the calling thread and blocks. The
 /// server keeps running on its own event loops; the console only reads its public hooks
 /// and acts through its public API. Call it from the main thread or a dedicated thread,
-/// not from an async task (it blocks). ``runHeadless(banner:)`` is the same console
+/// not from an async task (it blocks). ``runHeadless(banner:stopAtEndOfInput:)`` is the same console
 /// without a screen: JSON lines on stdout, commands on stdin.
 public final class SocketIOConsole: Sendable {
     /// The options.
     public let options: ConsoleOptions
-    /// Where the model comes from (started by ``run()`` or ``runHeadless(banner:)``).
+    /// Where the model comes from (started by ``run()`` or ``runHeadless(banner:stopAtEndOfInput:)``).
     public let feed: any MonitorFeed
     /// Carries out the acting commands.
     public let actions: any ConsoleActions

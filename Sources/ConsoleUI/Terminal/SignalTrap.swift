@@ -20,7 +20,7 @@ nonisolated(unsafe) private var crashSequenceLength = 0
 
 /// Installs and removes the console's signal handlers.
 ///
-/// - SIGINT, SIGTERM and SIGHUP only set ``receivedStopSignal``: the loop notices within a
+/// - SIGINT, SIGTERM and SIGHUP only set `receivedStopSignal`: the loop notices within a
 ///   tick, restores the terminal and returns.
 /// - SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE and SIGABRT (a crash, a Swift runtime trap)
 ///   write the terminal's restore sequence and saved settings straight to the terminal

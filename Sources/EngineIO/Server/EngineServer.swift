@@ -7,8 +7,8 @@ public import Logging
 /// An Engine.IO v4 server (Node's engine.io `Server`): sessions over HTTP long-polling and
 /// WebSocket, the upgrade between them, heartbeats, limits, CORS and the engine events.
 ///
-/// Listen standalone with ``listen(host:port:group:)``, or attach to your own NIO server
-/// with ``configure(pipeline:passThrough:)``.
+/// Listen standalone with ``listen(host:port:tls:group:)``, or attach to your own NIO server
+/// with ``configure(channel:passThrough:)``.
 public final class EngineServer: Sendable {
     /// The options the engine was created with.
     public let options: EngineOptions
@@ -24,7 +24,7 @@ public final class EngineServer: Sendable {
     let hooks = NIOLockedValueBox(Hooks())
     let sessions = NIOLockedValueBox([String: EngineSocket]())
     let listeners = NIOLockedValueBox([any Channel]())
-    /// Connections accepted by ``listen(host:port:group:)``, closed by ``close()``.
+    /// Connections accepted by ``listen(host:port:tls:group:)``, closed by ``close()``.
     let connections = NIOLockedValueBox([ObjectIdentifier: any Channel]())
     let corsPattern: CORSMatcher?
     /// Set by ``close()``: from then on no handshake is accepted, on any pipeline.

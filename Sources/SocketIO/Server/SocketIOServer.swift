@@ -22,8 +22,10 @@ public final class SocketIOServer: Sendable {
     let state = NIOLockedValueBox(State())
 
     /// Creates a server with its own engine.
-    /// - Parameter logger: where the server logs; each connection's and socket's lines carry
-    ///   their ids (``Socket/logger``). It logs per connection at debug level only.
+    /// - Parameters:
+    ///   - options: the server's and its engine's options.
+    ///   - logger: where the server logs; each connection's and socket's lines carry their
+    ///     ids (``Socket/logger``). It logs per connection at debug level only.
     public init(options: SocketIOServerOptions = SocketIOServerOptions(), logger: Logger = Logger(label: "socket.io")) {
         self.options = options
         self.engine = EngineServer(options: options.engine, logger: logger)

@@ -10,7 +10,7 @@ import SocketIO
 /// `@socket.io/postgres-adapter`: JSON in the NOTIFY payload, or, for binary or large
 /// messages, msgpack in the attachment table with `{uid, type, attachmentId}` notified.
 ///
-/// The LISTEN connection (``PostgresListenLoop``) reconnects with jittered backoff when
+/// The LISTEN connection (`PostgresListenLoop`) reconnects with jittered backoff when
 /// PostgreSQL goes away; meanwhile publishing fails fast (and is counted) and local delivery
 /// is unaffected.
 public final class PostgresClusterBus: ClusterBus, @unchecked Sendable {
