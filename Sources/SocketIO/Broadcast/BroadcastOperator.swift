@@ -102,7 +102,7 @@ public struct BroadcastOperator: Sendable {
     /// - Throws: ``SocketIOError`` for a reserved event name.
     public func emit(_ event: String, _ arguments: [JSONValue], ack: @escaping @Sendable (Result<[JSONValue], any Error>) -> Void) throws {
         try SocketEmitter.checkName(event)
-        let collector = AckCollector(callback: ack)
+        let collector = AckCollector(namespace: namespace.name, callback: ack)
         if let timeout = flags.timeout {
             let loop = MultiThreadedEventLoopGroup.singleton.any()
             let timer = namespace.server.options.engine.timers.scheduleTask(on: loop, in: timeout) { collector.timeOut() }
@@ -178,9 +178,11 @@ final class AckCollector: Sendable {
     }
 
     private let state = NIOLockedValueBox(State())
+    private let namespace: String
     private let callback: @Sendable (Result<[JSONValue], any Error>) -> Void
 
-    init(callback: @escaping @Sendable (Result<[JSONValue], any Error>) -> Void) {
+    init(namespace: String, callback: @escaping @Sendable (Result<[JSONValue], any Error>) -> Void) {
+        self.namespace = namespace
         self.callback = callback
     }
 
@@ -211,7 +213,10 @@ final class AckCollector: Sendable {
             state.done = true
             return BroadcastAckTimeout(responses: state.responses, expected: state.expectedClients)
         }
-        if let failure { callback(.failure(failure)) }
+        if let failure {
+            ServerMetrics.ackTimedOut(namespace: namespace)
+            callback(.failure(failure))
+        }
     }
 
     private func update(_ change: (inout State) -> Void) {

@@ -102,20 +102,30 @@ extension Socket {
 
     // MARK: Outgoing
 
+    /// Whether an outgoing event is not sent: `volatile` to a client not ready for it, or
+    /// shed by the slow-consumer policy. Each drop is counted.
+    private func dropsOutgoing(_ event: String?, volatile: Bool) -> Bool {
+        if volatile, !conn.isWritable {
+            ServerMetrics.packetDropped(.volatile, namespace: namespace.name)
+            return true
+        }
+        if let slowConsumerPolicy, slowConsumerPolicy.drops(event, on: conn) {
+            ServerMetrics.packetDropped(.slowConsumer, namespace: namespace.name)
+            return true
+        }
+        return false
+    }
+
     /// Writes pre-encoded packets of a broadcast (on the loop).
     func deliver(_ enginePackets: [EnginePacket], outgoing: OutgoingEvent?, volatile: Bool) {
-        guard connected else { return }
-        if volatile, !conn.isWritable { return }
-        if let slowConsumerPolicy, slowConsumerPolicy.drops(outgoing?.name, on: conn) { return }
+        guard connected, !dropsOutgoing(outgoing?.name, volatile: volatile) else { return }
         notifyOutgoing(outgoing)
         client.write(enginePackets)
     }
 
     /// Sends `packet` (an event, possibly with an ack id) to this client (on the loop).
     func sendEvent(_ packet: SocketIOPacket, volatile: Bool) {
-        guard connected else { return }
-        if volatile, !conn.isWritable { return }
-        if let slowConsumerPolicy, slowConsumerPolicy.drops(packet.eventName, on: conn) { return }
+        guard connected, !dropsOutgoing(packet.eventName, volatile: volatile) else { return }
         notifyOutgoing(OutgoingEvent(packet))
         client.send(packet)
     }
@@ -132,7 +142,8 @@ extension Socket {
         var timer: Scheduled<Void>?
         if let timeout {
             timer = server.options.engine.timers.scheduleTask(on: eventLoop, in: timeout) { [weak self] in
-                guard let pending = self?.acks.removeValue(forKey: id) else { return }
+                guard let self, let pending = self.acks.removeValue(forKey: id) else { return }
+                ServerMetrics.ackTimedOut(namespace: self.namespace.name)
                 pending.callback(.failure(.ackTimeout))
             }
         }

@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import NIOConcurrencyHelpers
 
 /// Publishes cluster messages one at a time, in the order they were queued, so a join
@@ -19,6 +20,7 @@ final class ClusterPublisher: Sendable {
                     try await bus.publish(message)
                 } catch {
                     failures.withLockedValue { $0 += 1 }
+                    Counter(label: "socketio_cluster_publish_failures_total", dimensions: [("reason", "error")]).increment()
                     logger.warning("cluster publish failed", metadata: ["type": "\(message.type)", "error": "\(error)"])
                 }
             }
@@ -29,6 +31,7 @@ final class ClusterPublisher: Sendable {
     func enqueue(_ message: ClusterMessage) {
         if case .dropped = continuation.yield(message) {
             failures.withLockedValue { $0 += 1 }
+            Counter(label: "socketio_cluster_publish_failures_total", dimensions: [("reason", "queue_full")]).increment()
         }
     }
 
