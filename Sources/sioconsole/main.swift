@@ -115,9 +115,10 @@ do {
     fail("\(error)", code: 2)
 }
 let host = arguments.host, requestedPort = arguments.port
+let service = EmbeddedServerService(io: io, host: host, port: requestedPort, tls: tls?.server)
 let port: Int
 do {
-    port = try blocking { try await io.listen(host: host, port: requestedPort, tls: tls?.server) }
+    port = try service.waitUntilListening()
 } catch {
     fail("cannot listen on \(host):\(requestedPort): \(error)", code: 1)
 }
@@ -151,13 +152,13 @@ if arguments.headless {
     do {
         outcome = try console.run()
     } catch {
-        try? blocking { await io.close() }
+        try? blocking { await service.stop() }
         fail(error.message, code: 1)
     }
 }
 console.feed.stop()
 if let demo { try? blocking { await demo.stop() } }
-try? blocking { await io.close() }
+try? blocking { await service.stop() }
 switch outcome {
 case .quit, .endOfInput: exit(0)
 case .signal(let number): exit(128 + number)
