@@ -25,7 +25,9 @@ extension AttachOptions {
 
 /// A trust file that `attach` cannot use, and why.
 public struct AttachTLSError: Error, CustomStringConvertible {
+    /// The file, as given.
     public let file: String
+    /// What is wrong with it.
     public let problem: String
     public var description: String { "\(file): \(problem)" }
 }

@@ -55,6 +55,7 @@ public final class ManualTimerSource: TimerSource {
     private let origin = ContinuousClock.now
     private let state = NIOLockedValueBox(State())
 
+    /// A clock at zero with nothing scheduled.
     public init() {}
 
     /// The start instant plus every ``advance(by:)`` so far.

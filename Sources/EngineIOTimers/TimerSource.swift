@@ -24,6 +24,7 @@ public protocol TimerSource: Sendable {
 
 /// The timers of the event loops themselves, on the system's monotonic clock.
 public struct EventLoopTimerSource: TimerSource {
+    /// Timers on the event loops' own clocks.
     public init() {}
 
     public var now: ContinuousClock.Instant { .now }

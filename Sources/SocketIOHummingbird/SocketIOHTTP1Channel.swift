@@ -14,6 +14,7 @@ public import SocketIO
 /// polling request waits for packets, a WebSocket becomes frames). Put checks on the
 /// handshake in `io.engine.use` (Node's engine middlewares) or `io.use` instead.
 public struct SocketIOHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
+    /// What Hummingbird reads requests from and writes responses to.
     public typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
 
     public let responder: HTTPChannelHandler.Responder
@@ -51,6 +52,7 @@ public struct SocketIOHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
     }
 }
 
+/// Socket.IO beside the application's routes.
 extension HTTPServerBuilder {
     /// HTTP/1.1 with Socket.IO served on the same port:
     ///

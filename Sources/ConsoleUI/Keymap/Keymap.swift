@@ -4,7 +4,11 @@ public enum Key: Hashable, Sendable {
     case character(Character)
     /// Ctrl with a letter (`ctrl("l")`).
     case control(Character)
-    case up, down, left, right, pageUp, pageDown, home, end
+    /// The arrow keys.
+    case up, down, left, right
+    /// Page Up, Page Down, Home and End.
+    case pageUp, pageDown, home, end
+    /// Enter, Esc, Tab, Shift-Tab, Backspace and Delete.
     case enter, escape, tab, backTab, backspace, delete
     /// A function key.
     case function(Int)
@@ -36,8 +40,14 @@ public enum Key: Hashable, Sendable {
 
 /// What a key does.
 public enum ConsoleAction: String, Sendable, CaseIterable {
+    /// Leave the console; show the keys; type a `:` command; type a `/` filter; move the
+    /// focus to the next or the previous pane.
     case quit, help, command, filter, nextPane, previousPane
+    /// Move the selection by a row, a column, a page, or to the first or the last row.
     case up, down, left, right, pageUp, pageDown, top, bottom
+    /// Open the selection's details; close them; kick the selected socket (and with
+    /// `kickClose` its whole connection), after a confirmation; pause the stream; show or
+    /// hide the sockets' private rooms; clear the filter; redraw the screen; list the servers.
     case open, back, kick, kickClose, pause, togglePrivate, clearFilter, redraw, nodes
 }
 

@@ -59,14 +59,17 @@ public enum TreeItem: Sendable, Equatable {
 public struct ScreenLayout: Sendable, Equatable {
     /// A rectangle of cells.
     public struct Rect: Sendable, Equatable {
+        /// The first row and column, and the size in cells.
         public var top = 0, left = 0, height = 0, width = 0
         func contains(row: Int, column: Int) -> Bool {
             row >= top && row < top + height && column >= left && column < left + width
         }
     }
+    /// The tree, sockets and stream panes, and the area between the header and the key bar.
     public var tree = Rect(), sockets = Rect(), log = Rect(), body = Rect()
     /// Rows before the first list row inside each pane (border, column headings).
     public var socketsHeaderRows = 2
+    /// The terminal is too small for the panes: a notice is drawn instead.
     public var tooSmall = false
 }
 

@@ -307,6 +307,7 @@ enum InputEvent: Equatable {
 
 /// A mouse action.
 public enum MouseAction: Sendable, Equatable {
+    /// A click selects; a double click opens; the wheel scrolls.
     case click, doubleClick, wheelUp, wheelDown
 }
 

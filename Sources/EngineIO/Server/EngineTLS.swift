@@ -35,7 +35,9 @@ public enum EngineTLS {
 
 /// A certificate or key file that cannot serve TLS, and why.
 public struct EngineTLSError: Error, CustomStringConvertible {
+    /// The file, as given.
     public let file: String
+    /// What is wrong with it.
     public let problem: String
     public var description: String { "\(file): \(problem)" }
 }

@@ -16,7 +16,10 @@ public enum EngineCloseReason: String, Sendable, CaseIterable {
 
 /// Whether a session is usable, as Node's `readyState`.
 public enum EngineReadyState: String, Sendable {
+    /// Packets are exchanged.
     case open
+    /// Closing: what is queued may still be fetched.
     case closing
+    /// Over; nothing more is sent or received.
     case closed
 }

@@ -32,7 +32,14 @@ public final class EngineClient: @unchecked Sendable {
 
     /// The connection's state, as `engine.io-client`'s `readyState`.
     public enum ReadyState: String, Sendable {
-        case opening, open, closing, closed
+        /// Connecting: the handshake has not arrived.
+        case opening
+        /// Open: packets flow.
+        case open
+        /// Closing once what is buffered was written.
+        case closing
+        /// Closed.
+        case closed
     }
 
     /// The event loop that owns the connection.

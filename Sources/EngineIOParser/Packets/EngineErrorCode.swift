@@ -1,11 +1,17 @@
 /// The error codes an Engine.IO server answers a refused HTTP request with, as Node's
 /// `Server.errors`, with the same messages and HTTP statuses.
 public enum EngineErrorCode: Int, Sendable, CaseIterable {
+    /// `Transport unknown` (400): no or an unsupported `transport` parameter.
     case unknownTransport = 0
+    /// `Session ID unknown` (400): the `sid` names no open session.
     case unknownSid = 1
+    /// `Bad handshake method` (400): a handshake that is not a GET.
     case badHandshakeMethod = 2
+    /// `Bad request` (400): a request the protocol does not allow.
     case badRequest = 3
+    /// `Forbidden` (403): refused by `allowRequest` or a middleware.
     case forbidden = 4
+    /// `Unsupported protocol version` (400): an `EIO` other than 4.
     case unsupportedProtocolVersion = 5
 
     /// The message Node sends for this code.

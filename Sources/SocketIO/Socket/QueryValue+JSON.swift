@@ -1,3 +1,4 @@
+/// A query value in the JSON forms the cluster, the Admin UI and the console write.
 extension QueryValue {
     /// The value as Node serializes `handshake.query` entries: a JSON string for a name sent
     /// once, an array of strings for a repeated one (cluster `fetchSockets`, the Admin UI,

@@ -14,7 +14,12 @@ public import SocketIOParser
 public final class Manager: @unchecked Sendable {
     /// The connection's state, as the Manager's `_readyState`.
     public enum ReadyState: String, Sendable {
-        case closed, opening, open
+        /// Not connected (before the first attempt, between attempts, after `shutdown`).
+        case closed
+        /// Connecting.
+        case opening
+        /// Connected.
+        case open
     }
 
     /// The server.
