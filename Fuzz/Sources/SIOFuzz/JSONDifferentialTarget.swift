@@ -13,6 +13,9 @@ import SocketIOParser
 /// - Text that is not UTF-8: Foundation guesses UTF-16/32 from zero bytes and skips a byte
 ///   order mark; Socket.IO text is UTF-8 only (a WebSocket text frame, or a polling body),
 ///   and `JSON.parse` refuses a leading U+FEFF too.
+/// - Long numbers: Foundation reads them as `NSDecimalNumber`, whose `doubleValue` is not
+///   correctly rounded; there the oracle is the decimal's text read by `Double(_:)`. A
+///   decimal keeps 38 digits, so past that the two may also sit one `ulp` apart.
 /// - Trailing commas (`[1,]`, `{"a":1,}`): Foundation accepts them; RFC 8259 and `JSON.parse`
 ///   do not.
 enum JSONDifferentialTarget {
@@ -73,6 +76,11 @@ enum JSONDifferentialTarget {
 
     /// Whether Foundation's number equals ours: integers exactly, others as the nearest double.
     private static func numberEquals(_ object: Any, _ double: Double, exact: Int64?) -> Bool {
+        if let decimal = object as? NSDecimalNumber {
+            if let exact { return decimal.stringValue == String(exact) }
+            guard let oracle = Double(decimal.stringValue) else { return false }
+            return oracle == double || oracle.nextUp == double || oracle.nextDown == double
+        }
         guard let number = object as? NSNumber, isNumber(object) else { return false }
         if let exact, String(cString: number.objCType) != "d" { return number.int64Value == exact }
         return number.doubleValue == double
@@ -101,17 +109,5 @@ enum JSONDifferentialTarget {
     private static func isPlainUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) || bytes.prefix(4).contains(0) { return false }
         return String(validating: bytes, as: UTF8.self) != nil
-    }
-}
-
-extension JSONValue {
-    /// Whether an infinite number sits anywhere in the value.
-    var containsNonFinite: Bool {
-        switch self {
-        case .double(let double): !double.isFinite
-        case .array(let elements): elements.contains(where: \.containsNonFinite)
-        case .object(let entries): entries.contains(where: { $0.value.containsNonFinite })
-        case .null, .bool, .int, .string, .binary: false
-        }
     }
 }

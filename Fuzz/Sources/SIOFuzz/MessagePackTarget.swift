@@ -26,15 +26,3 @@ enum MessagePackTarget {
         }
     }
 }
-
-extension JSONValue {
-    /// Whether a NaN sits anywhere in the value (NaN never equals itself).
-    var containsNaN: Bool {
-        switch self {
-        case .double(let double): double.isNaN
-        case .array(let elements): elements.contains(where: \.containsNaN)
-        case .object(let entries): entries.contains(where: { $0.value.containsNaN })
-        case .null, .bool, .int, .string, .binary: false
-        }
-    }
-}

@@ -37,7 +37,7 @@ enum SocketIOPacketTarget {
     private static func meaning(_ packet: SocketIOPacket) -> Meaning {
         let folded = packet.type.isEvent || packet.type.isAck
         return Meaning(isEvent: packet.type.isEvent, isAck: packet.type.isAck, type: folded ? nil : packet.type,
-                       namespace: packet.namespace, data: packet.data, ackId: packet.ackId)
+                       namespace: packet.namespace, data: packet.data?.nonFiniteAsNull, ackId: packet.ackId)
     }
 
     /// A packet the decoder accepted encodes, and the encoding decodes to the same packet:
@@ -53,7 +53,8 @@ enum SocketIOPacketTarget {
             for attachment in encoded.attachments { again = try decoder.receive(binary: attachment) }
             // The encoder picks the binary type and attachment count from the payload (an
             // announced attachment no placeholder uses is dropped, as in Node), so only
-            // what the packet means is compared.
+            // what the packet means is compared; a number that is not finite goes out as
+            // `null`, as `JSON.stringify` writes it.
             require(again.map(meaning) == meaning(packet), "round trip changed the packet: \(packet) → \(String(describing: again))")
         } catch {
             fatalError("the encoding of a decoded packet does not decode: \(error) \(packet)")
