@@ -43,3 +43,12 @@ SIOCONSOLE="$PWD/.build/debug/sioconsole" SIO_E2E_SERVER="$PWD/.build/debug/sio-
 
 echo "== console: the full screen in tmux"
 SIOCONSOLE="$PWD/.build/debug/sioconsole" PYTHON="$PWD/.venv/bin/python" Tests/Console/console_e2e.sh
+
+# The fuzz targets' smoke (Fuzz/smoke.sh: every target a few seconds over its corpus). Its
+# sanitizer build compiles every dependency again, instrumented, in Fuzz/.build (postgres-nio
+# and BoringSSL included, for the msgpack target): about 13 minutes from clean on this
+# project's 2-core machines, so it runs only when asked (SIO_FUZZ_SMOKE=1) until that is cut.
+if [ "${SIO_FUZZ_SMOKE:-0}" = 1 ]; then
+    echo "== fuzz smoke: every fuzz target for a few seconds"
+    Fuzz/smoke.sh
+fi

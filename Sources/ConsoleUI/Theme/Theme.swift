@@ -206,7 +206,8 @@ public struct Theme: Sendable, Equatable {
 
     static func parseColor(_ word: String) throws(ThemeError) -> ThemeColor {
         let parts = word.split(separator: "/", maxSplits: 1).map(String.init)
-        guard let index = colorIndex(parts[0]) else {
+        // A word of slashes alone ("/", "//") splits into no parts at all.
+        guard let name = parts.first, let index = colorIndex(name) else {
             throw ThemeError(line: 0, message: "unknown colour or attribute \"\(word)\"")
         }
         var fallback: Int?
