@@ -21,7 +21,7 @@ let package = Package(
                 .product(name: "EngineIOParser", package: "swift-socketio"),
                 .product(name: "SocketIOParser", package: "swift-socketio"),
                 .product(name: "EngineIO", package: "swift-socketio"),
-                .product(name: "SocketIOPostgresAdapter", package: "swift-socketio"),
+                .product(name: "MessagePack", package: "swift-socketio"),
                 .product(name: "Monitor", package: "swift-socketio"),
                 .product(name: "ConsoleUI", package: "swift-socketio"),
                 .product(name: "NIOCore", package: "swift-nio"),

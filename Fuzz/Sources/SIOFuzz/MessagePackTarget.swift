@@ -1,8 +1,6 @@
+import MessagePack
 import NIOCore
-import SocketIO
-// The codec moves to a module of its own (`MessagePack`); this import is the only line that
-// names where it lives.
-import SocketIOPostgresAdapter
+import SocketIOParser
 
 /// The cluster adapter's MessagePack decoder, as a hostile node or a forged database row
 /// reaches it: any bytes, one value expected.
