@@ -25,7 +25,9 @@ struct EngineWebSocketUpgrader: HTTPServerProtocolUpgrader, Sendable {
     func buildUpgradeResponse(channel: any Channel, upgradeRequest: HTTPRequestHead, initialResponseHeaders: HTTPHeaders) -> EventLoopFuture<HTTPHeaders> {
         let keys = upgradeRequest.headers[canonicalForm: "sec-websocket-key"]
         let versions = upgradeRequest.headers[canonicalForm: "sec-websocket-version"]
-        guard keys.count == 1, let key = keys.first, !key.isEmpty, versions == ["13"] else {
+        guard keys.count == 1, let key = keys.first, !key.isEmpty, versions == ["13"],
+              !Self.announcesBody(upgradeRequest.headers)
+        else {
             return channel.eventLoop.makeFailedFuture(Declined())
         }
         return decide(channel, upgradeRequest).flatMapThrowing { extra in
@@ -42,6 +44,16 @@ struct EngineWebSocketUpgrader: HTTPServerProtocolUpgrader, Sendable {
     func upgrade(context: ChannelHandlerContext, upgradeRequest: HTTPRequestHead) -> EventLoopFuture<Void> {
         let channel = context.channel
         return context.eventLoop.makeCompletedFuture { try install(channel) }
+    }
+
+    /// Whether the request says a body follows. A WebSocket handshake is a GET without one
+    /// (RFC 6455 §4.1), and accepting one that has a body would leave NIO's upgrade handler
+    /// waiting for the body's end with the upgrade it was handed: if the body never ends (a
+    /// broken `Transfer-Encoding`, a client that hangs up), that handler keeps itself and the
+    /// whole connection alive for ever — about 8.7 KB a connection, found by the fuzzer.
+    static func announcesBody(_ headers: HTTPHeaders) -> Bool {
+        if headers.contains(name: "transfer-encoding") { return true }
+        return headers[canonicalForm: "content-length"].contains { $0 != "0" }
     }
 
     static func acceptValue(forKey key: String) -> String {
