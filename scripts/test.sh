@@ -44,10 +44,11 @@ SIOCONSOLE="$PWD/.build/debug/sioconsole" SIO_E2E_SERVER="$PWD/.build/debug/sio-
 echo "== console: the full screen in tmux"
 SIOCONSOLE="$PWD/.build/debug/sioconsole" PYTHON="$PWD/.venv/bin/python" Tests/Console/console_e2e.sh
 
-# The fuzz targets' smoke (Fuzz/smoke.sh: every target a few seconds over its corpus), so a
-# target that no longer builds, or crashes at once, is noticed. Its sanitizer build compiles
+# The fuzz targets' smoke (Fuzz/smoke.sh: every target over its committed corpus once, no
+# mutation, so the answer is the same every run), so a target that no longer builds, or a
+# regression on a recorded input, is noticed. Its sanitizer build compiles
 # the dependencies again, instrumented, in Fuzz/.build: about 4 minutes from clean on this
-# project's 2-core machines, plus about a minute of fuzzing. SIO_FUZZ_SMOKE=0 skips it.
+# project's 2-core machines, plus seconds of replay. SIO_FUZZ_SMOKE=0 skips it.
 if [ "${SIO_FUZZ_SMOKE:-1}" = 1 ]; then
     echo "== fuzz smoke: every fuzz target for a few seconds"
     Fuzz/smoke.sh
