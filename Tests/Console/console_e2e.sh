@@ -235,8 +235,8 @@ tt_keys Escape
 # The click goes where bob's row is on one capture of the screen: first let the table settle
 # (every kick above seen: alice, bob and mallory on /, alice, carol and erin on /admin).
 tt_wait "sockets / 3 /admin 3" 30 >/dev/null
-ROW=$(tt_screen | grep -n "$BOB" | head -1 | cut -d: -f1)
-COL=$(tt_screen | grep "$BOB" | head -1 | awk -v id="$BOB" '{ print index($0, id) }')
+ROW=$(tt_screen | grep -n -F -e "$BOB" | head -1 | cut -d: -f1)
+COL=$(tt_screen | grep -F -e "$BOB" | head -1 | awk -v id="$BOB" '{ print index($0, id) }')
 if [ -n "$ROW" ] && [ -n "$COL" ]; then
   # X10 mouse report (tmux-256color): ESC [ M, 32+button, 32+column, 32+row (1-based).
   tt_hex 1b 5b 4d 20 "$(printf '%x' $((32 + COL + 2)))" "$(printf '%x' $((32 + ROW)))"
